@@ -1,0 +1,2 @@
+//! Command-line interface (being written).
+pub fn main() -> i32 { 0 }

@@ -1,0 +1,7 @@
+//! One integration-test crate (each file under tests/ would link polars again).
+
+mod ingest;
+mod model;
+mod pipeline;
+mod report;
+mod sample;
