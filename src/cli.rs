@@ -1,2 +1,298 @@
-//! Command-line interface (being written).
-pub fn main() -> i32 { 0 }
+//! The command line: argument definitions (clap derive; the doc comments are the help text),
+//! dispatch to the library, and how errors reach a person (one line first, then the causes)
+//! and a scheduled job (the exit code).
+
+use crate::error::Error;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Links industrial extension (khuyến công) spending in Vietnam to rural industrial growth,
+/// and finds support that was spread thin with no clear effect.
+#[derive(Debug, Parser)]
+#[command(name = "khuyencong", version, about, long_about = None)]
+pub struct Cli {
+    /// More log output (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Print nothing on success.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Funding,
+    Output,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Vi,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FixefRm {
+    Singleton,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every stage of a pipeline; stages whose inputs and parameters are unchanged are skipped.
+    Run {
+        /// Pipeline file.
+        #[arg(default_value = "pipelines/default.toml")]
+        pipeline: PathBuf,
+        /// Output folder [default: out/<pipeline name>/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Rerun every stage, fresh or not.
+        #[arg(long)]
+        force: bool,
+        /// Report language [default: the pipeline's `lang`, else vi].
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Write the synthetic sample inputs and their planted truth.
+    Sample {
+        /// Output folder.
+        #[arg(long, default_value = "data/sample")]
+        out: PathBuf,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = crate::sample::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Read one CSV, XLSX or Parquet file into the canonical table, with rejected rows and reasons.
+    Ingest {
+        /// The file to read.
+        file: PathBuf,
+        /// What the file holds.
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        /// Sheet of an XLSX file [default: the first].
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Where to write the canonical table (Parquet).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Where to write the rejected rows (Parquet).
+        #[arg(long)]
+        rejected: Option<PathBuf>,
+    },
+    /// Fit a linear model with fixed effects (fixest syntax) on a CSV or Parquet file.
+    Model {
+        /// CSV or Parquet file; columns ending in `_code` are read as text.
+        #[arg(long)]
+        data: PathBuf,
+        /// Formula, e.g. "y ~ x1 + x2 | fe1 + fe2", "fe1^fe2", "i(rel_year, ref = -1)".
+        #[arg(long)]
+        formula: String,
+        /// Variance: iid, hetero, cluster:VAR or cluster:VAR1+VAR2.
+        #[arg(long, default_value = "iid")]
+        vcov: String,
+        /// Remove fixed-effect singletons (recursively), as fixest does by default.
+        #[arg(long, value_enum, default_value = "singleton")]
+        fixef_rm: FixefRm,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Term to test with a restricted wild cluster bootstrap (needs a cluster vcov).
+        #[arg(long)]
+        bootstrap: Option<String>,
+        /// Bootstrap draws.
+        #[arg(long, default_value_t = 9_999)]
+        draws: usize,
+        /// Bootstrap seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Show each stage's state (fresh, stale, failed, never run) from the manifest.
+    Status {
+        /// Pipeline file.
+        #[arg(default_value = "pipelines/default.toml")]
+        pipeline: PathBuf,
+        /// Output folder [default: out/<pipeline name>/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn",
+        1 => "khuyencong=info",
+        _ => "khuyencong=debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Runs a parsed command; returns what to print on success.
+pub fn execute(cli: &Cli) -> Result<String, Error> {
+    match &cli.command {
+        Command::Run {
+            pipeline,
+            out,
+            force,
+            lang,
+        } => {
+            let opts = crate::pipeline::RunOptions {
+                pipeline: pipeline.clone(),
+                out: out.clone(),
+                force: *force,
+                lang: lang.map(|l| match l {
+                    LangArg::Vi => "vi".into(),
+                    LangArg::En => "en".into(),
+                }),
+                progress: !cli.quiet && std::io::stderr().is_terminal(),
+            };
+            let summary = crate::pipeline::run(&opts)?;
+            let mut text = String::new();
+            for (stage, outcome) in &summary.stages {
+                use crate::pipeline::Outcome;
+                let line = match outcome {
+                    Outcome::Skipped => {
+                        format!("{stage:<11} skipped (inputs and parameters unchanged)")
+                    }
+                    Outcome::Ran {
+                        seconds,
+                        rows_out,
+                        rejected,
+                    } => {
+                        let rej = if *rejected > 0 {
+                            format!(", {rejected} rejected")
+                        } else {
+                            String::new()
+                        };
+                        format!("{stage:<11} done in {seconds:.2} s ({rows_out} rows out{rej})")
+                    }
+                };
+                text.push_str(&line);
+                text.push('\n');
+            }
+            text.push_str(&format!(
+                "outputs in {}",
+                summary.out_dir.join("report").join("index.html").display()
+            ));
+            Ok(text)
+        }
+        Command::Sample { out, seed } => {
+            let summary = crate::sample::generate(out, *seed)?;
+            Ok(format!("{summary:?}"))
+        }
+        Command::Ingest {
+            file,
+            kind,
+            sheet,
+            out,
+            rejected,
+        } => crate::ingest::run_ingest_command(
+            file,
+            match kind {
+                KindArg::Funding => crate::ingest::Kind::Funding,
+                KindArg::Output => crate::ingest::Kind::Output,
+            },
+            sheet.as_deref(),
+            out.as_deref(),
+            rejected.as_deref(),
+        ),
+        Command::Model {
+            data,
+            formula,
+            vcov,
+            fixef_rm,
+            format,
+            bootstrap,
+            draws,
+            seed,
+        } => crate::models::run_model_command(
+            data,
+            formula,
+            vcov,
+            match fixef_rm {
+                FixefRm::Singleton => "singleton",
+                FixefRm::None => "none",
+            },
+            match format {
+                Format::Table => "table",
+                Format::Json => "json",
+            },
+            bootstrap.as_ref().map(|t| {
+                let mut b = crate::models::BootstrapSpec::new(t.clone());
+                b.draws = *draws;
+                b.seed = *seed;
+                b
+            }),
+        ),
+        Command::Status { pipeline, out } => {
+            let states = crate::pipeline::status(pipeline, out.as_deref())?;
+            let mut text = String::new();
+            for (stage, state) in states {
+                use crate::pipeline::StageState;
+                let s = match state {
+                    StageState::Fresh => "fresh".to_string(),
+                    StageState::Stale(why) => format!("stale ({why})"),
+                    StageState::Failed(why) => format!("failed: {why}"),
+                    StageState::NeverRun => "never run".to_string(),
+                };
+                text.push_str(&format!("{stage:<11} {s}\n"));
+            }
+            Ok(text.trim_end().to_string())
+        }
+    }
+}
+
+/// Formats an error for a person: the first line says what and where; `Caused by:` lines
+/// follow.
+pub fn render_error(e: &Error) -> String {
+    let mut text = format!("error: {e}");
+    let mut source = std::error::Error::source(e);
+    if source.is_some() {
+        text.push_str("\n\nCaused by:");
+    }
+    while let Some(s) = source {
+        text.push_str(&format!("\n    {s}"));
+        source = s.source();
+    }
+    text
+}
+
+/// Entry point of the binary; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    init_logging(cli.verbose);
+    match execute(&cli) {
+        Ok(text) => {
+            if !cli.quiet && !text.is_empty() {
+                println!("{text}");
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("{}", render_error(&e));
+            e.exit_code()
+        }
+    }
+}

@@ -29,7 +29,9 @@ pub enum Error {
         message: String,
     },
     /// Another run holds the output folder's lock (exit code 4).
-    #[error("another run holds the lock {path}; wait for it to finish, or remove the file if no run is active")]
+    #[error(
+        "another run holds the lock {path}; wait for it to finish, or remove the file if no run is active"
+    )]
     Locked { path: PathBuf },
     /// A table operation failed.
     #[error("{context}")]

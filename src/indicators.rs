@@ -1,1 +1,552 @@
-//! (being written)
+//! The indicators stage: spending over time, output growth (log differences and CAGR), spending
+//! intensity, plan achievement, and the concentration of support (number of grants, median
+//! grant, share of small grants, HHI and effective number of sectors, beneficiary HHI, Gini and
+//! Theil of grant sizes) per province and window, and for the whole country ("00").
+
+use crate::error::Result;
+use crate::panel::{Grant, OutputCell, OutputKey};
+use crate::stats::concentration as conc;
+use crate::table::TableBuilder;
+use polars::prelude::DataFrame;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Code used for whole-country rows.
+pub const NATIONAL: &str = "00";
+
+/// Indicator parameters (the `[indicators]` table of a pipeline file).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorParams {
+    /// Grants below this amount (million VND) count as small.
+    #[serde(default = "default_small")]
+    pub small_grant_mvnd: f64,
+    /// Programme phases used as evaluation windows, when the data cover at least three of
+    /// their years.
+    #[serde(default = "default_phases")]
+    pub phases: Vec<[i32; 2]>,
+    /// Length of the rolling window, in years.
+    #[serde(default = "default_rolling")]
+    pub rolling_years: i32,
+}
+
+fn default_small() -> f64 {
+    300.0
+}
+fn default_phases() -> Vec<[i32; 2]> {
+    vec![[2016, 2020], [2021, 2025]]
+}
+fn default_rolling() -> i32 {
+    3
+}
+
+impl Default for IndicatorParams {
+    fn default() -> Self {
+        IndicatorParams {
+            small_grant_mvnd: default_small(),
+            phases: default_phases(),
+            rolling_years: default_rolling(),
+        }
+    }
+}
+
+/// An evaluation window.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Window {
+    pub kind: &'static str,
+    pub start: i32,
+    pub end: i32,
+}
+
+/// The windows a data span supports: every single year, rolling windows, the programme phases
+/// the data cover for at least three years (clipped to the data), and the whole span.
+pub fn windows(first: i32, last: i32, params: &IndicatorParams) -> Vec<Window> {
+    let mut w: Vec<Window> = (first..=last)
+        .map(|y| Window {
+            kind: "year",
+            start: y,
+            end: y,
+        })
+        .collect();
+    let r = params.rolling_years.max(1);
+    w.extend((first + r - 1..=last).map(|y| Window {
+        kind: "rolling3",
+        start: y - r + 1,
+        end: y,
+    }));
+    w.extend(phase_windows(first, last, params));
+    w.push(Window {
+        kind: "all",
+        start: first,
+        end: last,
+    });
+    w
+}
+
+/// Programme phases clipped to the data, kept when at least three years are covered.
+pub fn phase_windows(first: i32, last: i32, params: &IndicatorParams) -> Vec<Window> {
+    params
+        .phases
+        .iter()
+        .map(|[a, b]| ((*a).max(first), (*b).min(last)))
+        .filter(|(a, b)| b - a >= 2)
+        .map(|(a, b)| Window {
+            kind: "phase",
+            start: a,
+            end: b,
+        })
+        .collect()
+}
+
+/// Concentration measures of one set of grants.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Concentration {
+    pub n_grants: usize,
+    pub total_mvnd: f64,
+    pub median_grant_mvnd: Option<f64>,
+    pub small_grant_share: Option<f64>,
+    pub hhi_sectors: Option<f64>,
+    pub eff_sectors: Option<f64>,
+    pub hhi_beneficiaries: Option<f64>,
+    pub gini: Option<f64>,
+    pub theil: Option<f64>,
+}
+
+/// Concentration of a set of grants. Grants without a sector (or beneficiary) are left out of
+/// the sector (beneficiary) HHI only.
+pub fn concentration(grants: &[&Grant], small_grant_mvnd: f64) -> Concentration {
+    let amounts: Vec<f64> = grants.iter().map(|g| g.amount).collect();
+    let mut by_sector: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut by_beneficiary: BTreeMap<String, f64> = BTreeMap::new();
+    for g in grants {
+        if let Some(s) = &g.sector {
+            *by_sector.entry(s).or_default() += g.amount;
+        }
+        if let Some(b) = &g.beneficiary {
+            *by_beneficiary.entry(crate::text::fold(b)).or_default() += g.amount;
+        }
+    }
+    let sector_amounts: Vec<f64> = by_sector.into_values().collect();
+    let beneficiary_amounts: Vec<f64> = by_beneficiary.into_values().collect();
+    let hhi_sectors = conc::hhi(&sector_amounts);
+    Concentration {
+        n_grants: grants.len(),
+        total_mvnd: amounts.iter().sum(),
+        median_grant_mvnd: conc::median(&amounts),
+        small_grant_share: conc::share_below(&amounts, small_grant_mvnd),
+        hhi_sectors,
+        eff_sectors: hhi_sectors.map(|h| 1.0 / h),
+        hhi_beneficiaries: conc::hhi(&beneficiary_amounts),
+        gini: conc::gini(&amounts),
+        theil: conc::theil(&amounts),
+    }
+}
+
+/// All indicator tables.
+pub struct Indicators {
+    pub spending_by_year: DataFrame,
+    pub growth: DataFrame,
+    pub growth_cagr: DataFrame,
+    pub intensity: DataFrame,
+    pub achievement: DataFrame,
+    pub concentration: DataFrame,
+}
+
+/// Province-year totals of output: the all-industry row where the source gives one, else the
+/// sum over sectors when no sector is missing.
+pub fn province_totals(
+    outputs: &BTreeMap<OutputKey, OutputCell>,
+) -> BTreeMap<(String, i32), OutputCell> {
+    let mut sums: BTreeMap<(String, i32), (OutputCell, bool, bool)> = BTreeMap::new();
+    for ((y, p, s), c) in outputs {
+        if s.is_none() {
+            continue;
+        }
+        let e = sums.entry((p.clone(), *y)).or_insert((
+            OutputCell {
+                output_bvnd: Some(0.0),
+                iip: None,
+                employment: Some(0.0),
+                establishments: Some(0.0),
+            },
+            false,
+            false,
+        ));
+        e.0.output_bvnd = e.0.output_bvnd.zip(c.output_bvnd).map(|(a, b)| a + b);
+        e.0.employment = e.0.employment.zip(c.employment).map(|(a, b)| a + b);
+        e.0.establishments = e.0.establishments.zip(c.establishments).map(|(a, b)| a + b);
+        e.1 |= c.employment.is_some();
+        e.2 |= c.establishments.is_some();
+    }
+    let mut totals: BTreeMap<(String, i32), OutputCell> = sums
+        .into_iter()
+        .map(|(k, (mut c, has_emp, has_est))| {
+            if !has_emp {
+                c.employment = None;
+            }
+            if !has_est {
+                c.establishments = None;
+            }
+            (k, c)
+        })
+        .collect();
+    for ((y, p, s), c) in outputs {
+        if s.is_some() {
+            continue;
+        }
+        let e = totals.entry((p.clone(), *y)).or_default();
+        e.output_bvnd = c.output_bvnd.or(e.output_bvnd);
+        e.iip = c.iip.or(e.iip);
+        e.employment = c.employment.or(e.employment);
+        e.establishments = c.establishments.or(e.establishments);
+    }
+    totals
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    }
+}
+
+/// Computes every indicator table from harmonised grants and output.
+pub fn compute(
+    grants: &[Grant],
+    outputs: &BTreeMap<OutputKey, OutputCell>,
+    params: &IndicatorParams,
+) -> Result<Indicators> {
+    let totals = province_totals(outputs);
+    let years: BTreeSet<i32> = grants
+        .iter()
+        .map(|g| g.year)
+        .chain(totals.keys().map(|(_, y)| *y))
+        .collect();
+    let (first, last) = match (years.first(), years.last()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => (0, -1),
+    };
+
+    // Spending over time by source and activity.
+    let mut sby: BTreeMap<(i32, &str, &str), (f64, i64)> = BTreeMap::new();
+    for g in grants {
+        let e = sby
+            .entry((g.year, g.source.as_str(), g.activity.as_str()))
+            .or_default();
+        e.0 += g.amount;
+        e.1 += 1;
+    }
+    let spending_by_year = TableBuilder::new()
+        .i32("year", sby.keys().map(|k| Some(k.0)).collect())
+        .str(
+            "source",
+            sby.keys().map(|k| Some(k.1.to_string())).collect(),
+        )
+        .str(
+            "activity",
+            sby.keys().map(|k| Some(k.2.to_string())).collect(),
+        )
+        .f64_dense("amount_mvnd", sby.values().map(|v| v.0).collect())
+        .i64("n_grants", sby.values().map(|v| Some(v.1)).collect())
+        .build()?;
+
+    // Province-year spending.
+    let mut spend_py: BTreeMap<(String, i32), f64> = BTreeMap::new();
+    for g in grants {
+        *spend_py.entry((g.province.clone(), g.year)).or_default() += g.amount;
+    }
+    let provinces: BTreeSet<String> = grants
+        .iter()
+        .map(|g| g.province.clone())
+        .chain(totals.keys().map(|(p, _)| p.clone()))
+        .collect();
+
+    // Growth and intensity per province-year.
+    let mut g_cols: (
+        Vec<Option<String>>,
+        Vec<Option<i32>>,
+        Vec<Option<f64>>,
+        Vec<Option<f64>>,
+    ) = Default::default();
+    let mut g_spend = Vec::new();
+    let mut g_lag = Vec::new();
+    let mut i_est = Vec::new();
+    let mut i_per_out = Vec::new();
+    let mut i_per_est = Vec::new();
+    for p in &provinces {
+        for y in first..=last {
+            let c = totals.get(&(p.clone(), y));
+            let out = c.and_then(|c| c.output_bvnd);
+            let prev = totals.get(&(p.clone(), y - 1)).and_then(|c| c.output_bvnd);
+            let s = spend_py.get(&(p.clone(), y)).copied().unwrap_or(0.0);
+            let s_lag =
+                (y > first).then(|| spend_py.get(&(p.clone(), y - 1)).copied().unwrap_or(0.0));
+            g_cols.0.push(Some(p.clone()));
+            g_cols.1.push(Some(y));
+            g_cols.2.push(out);
+            g_cols.3.push(match (prev, out) {
+                (Some(a), Some(b)) if a > 0.0 && b > 0.0 => Some(b.ln() - a.ln()),
+                _ => None,
+            });
+            g_spend.push(Some(s));
+            g_lag.push(s_lag);
+            let est = c.and_then(|c| c.establishments);
+            i_est.push(est);
+            i_per_out.push(ratio(Some(s), out));
+            i_per_est.push(ratio(Some(s), est));
+        }
+    }
+    let growth = TableBuilder::new()
+        .str("province_code", g_cols.0.clone())
+        .i32("year", g_cols.1.clone())
+        .f64("output_bvnd", g_cols.2.clone())
+        .f64("dlog_output", g_cols.3)
+        .f64("spend_mvnd", g_spend.clone())
+        .f64("spend_lag1_mvnd", g_lag)
+        .build()?;
+    let intensity = TableBuilder::new()
+        .str("province_code", g_cols.0)
+        .i32("year", g_cols.1)
+        .f64("spend_mvnd", g_spend)
+        .f64("output_bvnd", g_cols.2)
+        .f64("spend_per_bvnd_output", i_per_out)
+        .f64("establishments", i_est)
+        .f64("spend_per_establishment_mvnd", i_per_est)
+        .build()?;
+
+    // CAGR per province over the whole span and each covered phase.
+    let mut cagr_rows: Vec<(String, i32, i32, Option<f64>)> = Vec::new();
+    let mut spans = vec![(first, last)];
+    spans.extend(
+        phase_windows(first, last, params)
+            .iter()
+            .map(|w| (w.start, w.end)),
+    );
+    for p in &provinces {
+        for &(a, b) in &spans {
+            let va = totals.get(&(p.clone(), a)).and_then(|c| c.output_bvnd);
+            let vb = totals.get(&(p.clone(), b)).and_then(|c| c.output_bvnd);
+            let cagr = match (va, vb) {
+                (Some(va), Some(vb)) if va > 0.0 && b > a => {
+                    Some((vb / va).powf(1.0 / f64::from(b - a)) - 1.0)
+                }
+                _ => None,
+            };
+            cagr_rows.push((p.clone(), a, b, cagr));
+        }
+    }
+    let growth_cagr = TableBuilder::new()
+        .str(
+            "province_code",
+            cagr_rows.iter().map(|r| Some(r.0.clone())).collect(),
+        )
+        .i32(
+            "period_start",
+            cagr_rows.iter().map(|r| Some(r.1)).collect(),
+        )
+        .i32("period_end", cagr_rows.iter().map(|r| Some(r.2)).collect())
+        .f64("cagr", cagr_rows.iter().map(|r| r.3).collect())
+        .build()?;
+
+    // Plan achievement per province-year, over the records that carry a plan.
+    #[derive(Default)]
+    struct Ach {
+        planned: Option<f64>,
+        disbursed: Option<f64>,
+        tt: Option<f64>,
+        at: Option<f64>,
+        tm: Option<f64>,
+        am: Option<f64>,
+    }
+    let plus = |acc: &mut Option<f64>, v: f64| *acc = Some(acc.unwrap_or(0.0) + v);
+    let mut ach: BTreeMap<(String, i32), Ach> = BTreeMap::new();
+    for g in grants {
+        let e = ach.entry((g.province.clone(), g.year)).or_default();
+        if let Some(pl) = g.planned {
+            plus(&mut e.planned, pl);
+            plus(&mut e.disbursed, g.amount);
+        }
+        if let (Some(t), Some(a)) = (g.target_trainees, g.achieved_trainees) {
+            plus(&mut e.tt, t);
+            plus(&mut e.at, a);
+        }
+        if let (Some(t), Some(a)) = (g.target_models, g.achieved_models) {
+            plus(&mut e.tm, t);
+            plus(&mut e.am, a);
+        }
+    }
+    ach.retain(|_, a| a.planned.is_some() || a.tt.is_some() || a.tm.is_some());
+    let achievement = TableBuilder::new()
+        .str(
+            "province_code",
+            ach.keys().map(|k| Some(k.0.clone())).collect(),
+        )
+        .i32("year", ach.keys().map(|k| Some(k.1)).collect())
+        .f64("planned_mvnd", ach.values().map(|a| a.planned).collect())
+        .f64(
+            "disbursed_mvnd",
+            ach.values().map(|a| a.disbursed).collect(),
+        )
+        .f64(
+            "disbursement_rate",
+            ach.values()
+                .map(|a| ratio(a.disbursed, a.planned))
+                .collect(),
+        )
+        .f64("target_trainees", ach.values().map(|a| a.tt).collect())
+        .f64("achieved_trainees", ach.values().map(|a| a.at).collect())
+        .f64(
+            "trainee_rate",
+            ach.values().map(|a| ratio(a.at, a.tt)).collect(),
+        )
+        .f64("target_models", ach.values().map(|a| a.tm).collect())
+        .f64("achieved_models", ach.values().map(|a| a.am).collect())
+        .f64(
+            "model_rate",
+            ach.values().map(|a| ratio(a.am, a.tm)).collect(),
+        )
+        .build()?;
+
+    // Concentration per province (and nationally) and window.
+    let mut rows: Vec<(String, Window, Concentration)> = Vec::new();
+    let grant_provinces: BTreeSet<&str> = grants.iter().map(|g| g.province.as_str()).collect();
+    for w in windows(first, last, params) {
+        let in_window: Vec<&Grant> = grants
+            .iter()
+            .filter(|g| g.year >= w.start && g.year <= w.end)
+            .collect();
+        rows.push((
+            NATIONAL.to_string(),
+            w.clone(),
+            concentration(&in_window, params.small_grant_mvnd),
+        ));
+        for p in &grant_provinces {
+            let mine: Vec<&Grant> = in_window
+                .iter()
+                .copied()
+                .filter(|g| g.province == *p)
+                .collect();
+            rows.push((
+                p.to_string(),
+                w.clone(),
+                concentration(&mine, params.small_grant_mvnd),
+            ));
+        }
+    }
+    let concentration = TableBuilder::new()
+        .str(
+            "province_code",
+            rows.iter().map(|r| Some(r.0.clone())).collect(),
+        )
+        .str(
+            "window",
+            rows.iter().map(|r| Some(r.1.kind.to_string())).collect(),
+        )
+        .i32(
+            "period_start",
+            rows.iter().map(|r| Some(r.1.start)).collect(),
+        )
+        .i32("period_end", rows.iter().map(|r| Some(r.1.end)).collect())
+        .i64(
+            "n_grants",
+            rows.iter().map(|r| Some(r.2.n_grants as i64)).collect(),
+        )
+        .f64_dense("total_mvnd", rows.iter().map(|r| r.2.total_mvnd).collect())
+        .f64(
+            "median_grant_mvnd",
+            rows.iter().map(|r| r.2.median_grant_mvnd).collect(),
+        )
+        .f64(
+            "small_grant_share",
+            rows.iter().map(|r| r.2.small_grant_share).collect(),
+        )
+        .f64(
+            "hhi_sectors",
+            rows.iter().map(|r| r.2.hhi_sectors).collect(),
+        )
+        .f64(
+            "eff_sectors",
+            rows.iter().map(|r| r.2.eff_sectors).collect(),
+        )
+        .f64(
+            "hhi_beneficiaries",
+            rows.iter().map(|r| r.2.hhi_beneficiaries).collect(),
+        )
+        .f64("gini", rows.iter().map(|r| r.2.gini).collect())
+        .f64("theil", rows.iter().map(|r| r.2.theil).collect())
+        .build()?;
+
+    Ok(Indicators {
+        spending_by_year,
+        growth,
+        growth_cagr,
+        intensity,
+        achievement,
+        concentration,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(province: &str, sector: &str, year: i32, amount: f64, who: &str) -> Grant {
+        Grant {
+            year,
+            province: province.into(),
+            sector: Some(sector.into()),
+            activity: "training".into(),
+            source: "national".into(),
+            amount,
+            planned: None,
+            beneficiary: Some(who.into()),
+            project_id: None,
+            target_trainees: None,
+            achieved_trainees: None,
+            target_models: None,
+            achieved_models: None,
+        }
+    }
+
+    #[test]
+    fn concentration_of_a_hand_worked_province() {
+        // Sectors 10: 100+300 = 400, 11: 100, 13: 500 → shares 0.4, 0.1, 0.5
+        // HHI = 0.16 + 0.01 + 0.25 = 0.42; effective number 1/0.42.
+        // Beneficiaries A: 100+100 = 200, B: 300, C: 500 → 0.04 + 0.09 + 0.25 = 0.38.
+        // Grants 100, 100, 300, 500: median 200, small (< 300) share 0.5.
+        let gs = [
+            grant("70", "10", 2018, 100.0, "A"),
+            grant("70", "10", 2018, 300.0, "B"),
+            grant("70", "11", 2019, 100.0, "a"),
+            grant("70", "13", 2019, 500.0, "C"),
+        ];
+        let refs: Vec<&Grant> = gs.iter().collect();
+        let c = concentration(&refs, 300.0);
+        assert_eq!(c.n_grants, 4);
+        assert!((c.total_mvnd - 1000.0).abs() < 1e-12);
+        assert!((c.hhi_sectors.unwrap() - 0.42).abs() < 1e-12);
+        assert!((c.eff_sectors.unwrap() - 1.0 / 0.42).abs() < 1e-12);
+        assert!((c.hhi_beneficiaries.unwrap() - 0.38).abs() < 1e-12);
+        assert!((c.median_grant_mvnd.unwrap() - 200.0).abs() < 1e-12);
+        assert!((c.small_grant_share.unwrap() - 0.5).abs() < 1e-12);
+        // Gini of 100,100,300,500: Σ(2i−n−1)x = −300 −100 +300 +1500 = 1400; /(4·1000) = 0.35.
+        assert!((c.gini.unwrap() - 0.35).abs() < 1e-12);
+    }
+
+    #[test]
+    fn windows_cover_phases_the_data_reach() {
+        let p = IndicatorParams::default();
+        let w = windows(2012, 2024, &p);
+        let phases: Vec<(i32, i32)> = w
+            .iter()
+            .filter(|w| w.kind == "phase")
+            .map(|w| (w.start, w.end))
+            .collect();
+        assert_eq!(phases, vec![(2016, 2020), (2021, 2024)]);
+        assert_eq!(w.iter().filter(|w| w.kind == "year").count(), 13);
+        assert_eq!(w.iter().filter(|w| w.kind == "rolling3").count(), 11);
+        assert_eq!(w.last().unwrap().kind, "all");
+        // A span that covers only two years of the second phase drops it.
+        let w = windows(2012, 2022, &p);
+        assert_eq!(w.iter().filter(|w| w.kind == "phase").count(), 1);
+    }
+}

@@ -1,1 +1,499 @@
-//! (being written)
+//! The panel stage: carries the clean funding and output tables to one province map, aggregates
+//! support by province × sector × year (by source and by activity), joins the output measures,
+//! and adds lags, leads, growth and explicit missing-data markers. Nothing is filled silently:
+//! a cell without an output figure stays null and is marked `missing_output`.
+//!
+//! Harmonisation across the 1 July 2025 merger lives here too, because every later stage needs
+//! tables on one map: 63 → 34 sums whole provinces for additive measures and re-weights the
+//! industrial production index by the previous year's output; 34 → 63 is refused for merged
+//! units (a merged unit cannot be split).
+
+use crate::error::{Error, Result};
+use crate::reference::{Boundary, Reference};
+use crate::table::{self, TableBuilder};
+use polars::prelude::DataFrame;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Canonical activities, in the order their columns appear.
+pub const ACTIVITIES: [&str; 9] = [
+    "demonstration",
+    "machinery",
+    "training",
+    "management",
+    "trade_promotion",
+    "consulting",
+    "conference",
+    "information",
+    "other",
+];
+
+/// Panel parameters (the `[panel]` table of a pipeline file).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelParams {
+    /// Lags of spending to add (1 = previous year).
+    #[serde(default = "default_lags")]
+    pub lags: usize,
+    /// Leads of spending to add (for placebo checks).
+    #[serde(default = "default_leads")]
+    pub leads: usize,
+}
+
+fn default_lags() -> usize {
+    2
+}
+fn default_leads() -> usize {
+    1
+}
+
+impl Default for PanelParams {
+    fn default() -> Self {
+        PanelParams {
+            lags: default_lags(),
+            leads: default_leads(),
+        }
+    }
+}
+
+/// The pilot group, as the programme designated it (the `[pilot]` table of a pipeline file).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PilotParams {
+    /// GSO codes of the pilot provinces on the 63-province map.
+    pub provinces: Vec<String>,
+    /// First year of the pilot.
+    pub start_year: i32,
+    /// Sectors the pilot supported; the event study compares these sectors of the pilot
+    /// provinces with never-treated provinces. Default: every sector of the pilot provinces.
+    #[serde(default)]
+    pub sectors: Option<Vec<String>>,
+}
+
+/// One support record after harmonisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    pub year: i32,
+    pub province: String,
+    pub sector: Option<String>,
+    pub activity: String,
+    pub source: String,
+    pub amount: f64,
+    pub planned: Option<f64>,
+    pub beneficiary: Option<String>,
+    pub project_id: Option<String>,
+    pub target_trainees: Option<f64>,
+    pub achieved_trainees: Option<f64>,
+    pub target_models: Option<f64>,
+    pub achieved_models: Option<f64>,
+}
+
+/// Output measures of one province × sector × year (sector `None` = all industry).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutputCell {
+    pub output_bvnd: Option<f64>,
+    pub iip: Option<f64>,
+    pub employment: Option<f64>,
+    pub establishments: Option<f64>,
+}
+
+pub type OutputKey = (i32, String, Option<String>);
+
+/// The map a pipeline uses when its file does not say: the one in force in the newest year of
+/// the data.
+pub fn default_boundary(funding: &DataFrame, output: &DataFrame) -> Result<Boundary> {
+    let newest = table::i32s(funding, "year")?
+        .into_iter()
+        .chain(table::i32s(output, "year")?)
+        .flatten()
+        .max();
+    Ok(newest.map(Boundary::in_force).unwrap_or(Boundary::B2008))
+}
+
+/// Maps one province code from its map to the target map. `Err` explains why it cannot.
+pub fn map_code(code: &str, from: Boundary, to: Boundary) -> std::result::Result<String, String> {
+    let r = Reference::get();
+    match (from, to) {
+        (a, b) if a == b => Ok(code.to_string()),
+        (Boundary::B2008, Boundary::B2025) => r
+            .code_2025_of(code)
+            .map(str::to_string)
+            .ok_or_else(|| format!("province code \"{code}\" is not on the 63-province map")),
+        (Boundary::B2025, Boundary::B2008) => match r.unit_2025(code) {
+            Some(u) if u.old_codes.len() == 1 => Ok(u.old_codes[0].clone()),
+            Some(u) => Err(format!(
+                "{} (code {code}) merged {} old provinces on 1 July 2025 and cannot be split back; \
+                 run on boundary = \"2025\" instead",
+                u.name,
+                u.old_codes.len()
+            )),
+            None => Err(format!("unit code \"{code}\" is not on the 34-unit map")),
+        },
+        _ => unreachable!("both maps handled"),
+    }
+}
+
+fn boundaries(df: &DataFrame) -> Result<Vec<Boundary>> {
+    Ok(table::strs_or_null(df, "boundary")?
+        .into_iter()
+        .map(|b| {
+            b.as_deref()
+                .and_then(Boundary::parse)
+                .unwrap_or(Boundary::B2008)
+        })
+        .collect())
+}
+
+/// Reads the clean funding table and carries every grant to the target map.
+pub fn grants_on(funding: &DataFrame, target: Boundary) -> Result<Vec<Grant>> {
+    let years = table::i32s(funding, "year")?;
+    let provinces = table::strs(funding, "province_code")?;
+    let sectors = table::strs_or_null(funding, "sector_code")?;
+    let activities = table::strs_or_null(funding, "activity")?;
+    let sources = table::strs_or_null(funding, "source")?;
+    let amounts = table::f64s(funding, "amount_mvnd")?;
+    let planned = table::f64s_or_null(funding, "planned_mvnd")?;
+    let beneficiaries = table::strs_or_null(funding, "beneficiary")?;
+    let project_ids = table::strs_or_null(funding, "project_id")?;
+    let tt = table::f64s_or_null(funding, "target_trainees")?;
+    let at = table::f64s_or_null(funding, "achieved_trainees")?;
+    let tm = table::f64s_or_null(funding, "target_models")?;
+    let am = table::f64s_or_null(funding, "achieved_models")?;
+    let from = boundaries(funding)?;
+    let mut grants = Vec::with_capacity(funding.height());
+    for i in 0..funding.height() {
+        let (Some(year), Some(province), Some(amount)) =
+            (years[i], provinces[i].as_deref(), amounts[i])
+        else {
+            continue;
+        };
+        let province = map_code(province, from[i], target)
+            .map_err(|m| Error::data("clean/funding.parquet", Some(i + 1), m))?;
+        grants.push(Grant {
+            year,
+            province,
+            sector: sectors[i].clone(),
+            activity: activities[i].clone().unwrap_or_else(|| "other".into()),
+            source: sources[i].clone().unwrap_or_else(|| "other".into()),
+            amount,
+            planned: planned[i],
+            beneficiary: beneficiaries[i].clone(),
+            project_id: project_ids[i].clone(),
+            target_trainees: tt[i],
+            achieved_trainees: at[i],
+            target_models: tm[i],
+            achieved_models: am[i],
+        });
+    }
+    Ok(grants)
+}
+
+fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(a? + b?)
+}
+
+/// Reads the clean output table and carries it to the target map. Additive measures of merged
+/// provinces are summed (missing if any part is missing); the industrial production index is
+/// averaged with the previous year's output of each part as weights, and refused when a weight
+/// is missing.
+pub fn output_on(output: &DataFrame, target: Boundary) -> Result<BTreeMap<OutputKey, OutputCell>> {
+    let years = table::i32s(output, "year")?;
+    let provinces = table::strs(output, "province_code")?;
+    let sectors = table::strs_or_null(output, "sector_code")?;
+    let out = table::f64s_or_null(output, "output_bvnd")?;
+    let iip = table::f64s_or_null(output, "iip")?;
+    let emp = table::f64s_or_null(output, "employment")?;
+    let est = table::f64s_or_null(output, "establishments")?;
+    let from = boundaries(output)?;
+
+    // First on the source map, merging rows that share a key (several sources may give
+    // different measures of one cell).
+    let mut source_map: BTreeMap<(i32, String, Option<String>, Boundary), OutputCell> =
+        BTreeMap::new();
+    for i in 0..output.height() {
+        let (Some(year), Some(province)) = (years[i], provinces[i].clone()) else {
+            continue;
+        };
+        let cell = source_map
+            .entry((year, province, sectors[i].clone(), from[i]))
+            .or_default();
+        cell.output_bvnd = cell.output_bvnd.or(out[i]);
+        cell.iip = cell.iip.or(iip[i]);
+        cell.employment = cell.employment.or(emp[i]);
+        cell.establishments = cell.establishments.or(est[i]);
+    }
+
+    let mut parts: BTreeMap<OutputKey, Vec<(String, OutputCell)>> = BTreeMap::new();
+    for ((year, province, sector, b), cell) in &source_map {
+        let code = map_code(province, *b, target)
+            .map_err(|m| Error::data("clean/output.parquet", None, m))?;
+        parts
+            .entry((*year, code, sector.clone()))
+            .or_default()
+            .push((province.clone(), cell.clone()));
+    }
+
+    let mut result = BTreeMap::new();
+    for ((year, code, sector), members) in parts {
+        if members.len() == 1 {
+            result.insert((year, code, sector), members[0].1.clone());
+            continue;
+        }
+        let mut merged = OutputCell {
+            output_bvnd: Some(0.0),
+            iip: None,
+            employment: Some(0.0),
+            establishments: Some(0.0),
+        };
+        for (_, c) in &members {
+            merged.output_bvnd = add(merged.output_bvnd, c.output_bvnd);
+            merged.employment = add(merged.employment, c.employment);
+            merged.establishments = add(merged.establishments, c.establishments);
+        }
+        if members.iter().all(|(_, c)| c.output_bvnd.is_none()) {
+            merged.output_bvnd = None;
+        }
+        if members.iter().all(|(_, c)| c.employment.is_none()) {
+            merged.employment = None;
+        }
+        if members.iter().all(|(_, c)| c.establishments.is_none()) {
+            merged.establishments = None;
+        }
+        if members.iter().any(|(_, c)| c.iip.is_some()) {
+            let mut num = 0.0;
+            let mut den = 0.0;
+            for (old, c) in &members {
+                let weight = source_map
+                    .iter()
+                    .find(|((y, p, s, _), _)| *y == year - 1 && p == old && *s == sector)
+                    .and_then(|(_, prev)| prev.output_bvnd);
+                let (Some(w), Some(index)) = (weight, c.iip) else {
+                    return Err(Error::data(
+                        "clean/output.parquet",
+                        None,
+                        format!(
+                            "cannot carry the industrial production index of province {old} in {year} \
+                             to merged unit {code}: no output of {} to weight it by; add output_bvnd \
+                             for every part, or run on boundary = \"2008\"",
+                            year - 1
+                        ),
+                    ));
+                };
+                num += w * index;
+                den += w;
+            }
+            merged.iip = (den > 0.0).then(|| num / den);
+        }
+        result.insert((year, code, sector), merged);
+    }
+    Ok(result)
+}
+
+/// Builds the panel table (schema in docs/TABLES.md).
+pub fn build(
+    funding: &DataFrame,
+    output: &DataFrame,
+    target: Boundary,
+    params: &PanelParams,
+    years: Option<[i32; 2]>,
+    pilot: Option<&PilotParams>,
+) -> Result<DataFrame> {
+    let in_years = |y: i32| years.is_none_or(|[a, b]| y >= a && y <= b);
+    let grants: Vec<Grant> = grants_on(funding, target)?
+        .into_iter()
+        .filter(|g| in_years(g.year))
+        .collect();
+    let outputs = output_on(output, target)?;
+
+    let mut provinces = BTreeSet::new();
+    let mut sectors = BTreeSet::new();
+    let mut year_set = BTreeSet::new();
+    for ((y, p, s), _) in outputs
+        .iter()
+        .filter(|((y, _, s), _)| s.is_some() && in_years(*y))
+    {
+        provinces.insert(p.clone());
+        sectors.insert(s.clone().unwrap_or_default());
+        year_set.insert(*y);
+    }
+    for g in &grants {
+        if let Some(s) = &g.sector {
+            provinces.insert(g.province.clone());
+            sectors.insert(s.clone());
+            year_set.insert(g.year);
+        }
+    }
+    let (Some(&y0), Some(&y1)) = (year_set.first(), year_set.last()) else {
+        return Err(Error::Other(
+            "no rows with a province, a sector and a year to build the panel from".into(),
+        ));
+    };
+    let year_list: Vec<i32> = (y0..=y1).collect();
+    let ny = year_list.len();
+
+    #[derive(Default, Clone)]
+    struct Spend {
+        total: f64,
+        national: f64,
+        local: f64,
+        by_activity: [f64; ACTIVITIES.len()],
+        n: i64,
+    }
+    let mut spend: HashMap<(&str, &str, i32), Spend> = HashMap::new();
+    for g in &grants {
+        let Some(s) = g.sector.as_deref() else {
+            continue;
+        };
+        let e = spend.entry((g.province.as_str(), s, g.year)).or_default();
+        e.total += g.amount;
+        match g.source.as_str() {
+            "national" => e.national += g.amount,
+            "local" => e.local += g.amount,
+            _ => {}
+        }
+        let a = ACTIVITIES
+            .iter()
+            .position(|a| *a == g.activity)
+            .unwrap_or(ACTIVITIES.len() - 1);
+        e.by_activity[a] += g.amount;
+        e.n += 1;
+    }
+
+    let pilot_codes: BTreeSet<String> = pilot
+        .map(|p| {
+            p.provinces
+                .iter()
+                .filter_map(|c| map_code(c, Boundary::B2008, target).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let n = provinces.len() * sectors.len() * ny;
+    let mut cols = PanelColumns::with_capacity(n);
+    for p in &provinces {
+        for s in &sectors {
+            let start = cols.year.len();
+            for &y in &year_list {
+                let sp = spend
+                    .get(&(p.as_str(), s.as_str(), y))
+                    .cloned()
+                    .unwrap_or_default();
+                let cell = outputs.get(&(y, p.clone(), Some(s.clone())));
+                cols.year.push(Some(y));
+                cols.province.push(Some(p.clone()));
+                cols.sector.push(Some(s.clone()));
+                cols.spend.push(sp.total);
+                cols.national.push(sp.national);
+                cols.local.push(sp.local);
+                for (a, v) in sp.by_activity.iter().enumerate() {
+                    cols.by_activity[a].push(*v);
+                }
+                cols.n_grants.push(Some(sp.n));
+                let out = cell.and_then(|c| c.output_bvnd);
+                cols.output.push(out);
+                cols.employment.push(cell.and_then(|c| c.employment));
+                cols.establishments
+                    .push(cell.and_then(|c| c.establishments));
+                cols.log_output.push(out.filter(|v| *v > 0.0).map(f64::ln));
+                let is_pilot = pilot_codes.contains(p);
+                cols.pilot.push(Some(is_pilot));
+                cols.rel_year
+                    .push(pilot.filter(|_| is_pilot).map(|pp| y - pp.start_year));
+            }
+            // Lags, leads and growth within this province × sector, years consecutive.
+            for k in 0..ny {
+                let i = start + k;
+                let lag = |l: usize| (k >= l).then(|| cols.spend[i - l]);
+                for l in 1..=params.lags {
+                    cols.lags[l - 1].push(lag(l));
+                }
+                for l in 1..=params.leads {
+                    cols.leads[l - 1].push((k + l < ny).then(|| cols.spend[i + l]));
+                }
+                cols.log_spend_lag1.push(lag(1).map(f64::ln_1p));
+                let prev = (k >= 1).then(|| cols.log_output[i - 1]).flatten();
+                cols.dlog
+                    .push(prev.zip(cols.log_output[i]).map(|(a, b)| b - a));
+            }
+        }
+    }
+    cols.into_frame(params, target)
+}
+
+struct PanelColumns {
+    year: Vec<Option<i32>>,
+    province: Vec<Option<String>>,
+    sector: Vec<Option<String>>,
+    spend: Vec<f64>,
+    national: Vec<f64>,
+    local: Vec<f64>,
+    by_activity: Vec<Vec<f64>>,
+    n_grants: Vec<Option<i64>>,
+    lags: Vec<Vec<Option<f64>>>,
+    leads: Vec<Vec<Option<f64>>>,
+    log_spend_lag1: Vec<Option<f64>>,
+    output: Vec<Option<f64>>,
+    employment: Vec<Option<f64>>,
+    establishments: Vec<Option<f64>>,
+    log_output: Vec<Option<f64>>,
+    dlog: Vec<Option<f64>>,
+    pilot: Vec<Option<bool>>,
+    rel_year: Vec<Option<i32>>,
+}
+
+impl PanelColumns {
+    fn with_capacity(n: usize) -> Self {
+        PanelColumns {
+            year: Vec::with_capacity(n),
+            province: Vec::with_capacity(n),
+            sector: Vec::with_capacity(n),
+            spend: Vec::with_capacity(n),
+            national: Vec::with_capacity(n),
+            local: Vec::with_capacity(n),
+            by_activity: vec![Vec::with_capacity(n); ACTIVITIES.len()],
+            n_grants: Vec::with_capacity(n),
+            lags: vec![Vec::with_capacity(n); 8],
+            leads: vec![Vec::with_capacity(n); 8],
+            log_spend_lag1: Vec::with_capacity(n),
+            output: Vec::with_capacity(n),
+            employment: Vec::with_capacity(n),
+            establishments: Vec::with_capacity(n),
+            log_output: Vec::with_capacity(n),
+            dlog: Vec::with_capacity(n),
+            pilot: Vec::with_capacity(n),
+            rel_year: Vec::with_capacity(n),
+        }
+    }
+
+    fn into_frame(self, params: &PanelParams, target: Boundary) -> Result<DataFrame> {
+        let missing: Vec<Option<bool>> = self.output.iter().map(|o| Some(o.is_none())).collect();
+        let n = self.year.len();
+        let mut t = TableBuilder::new()
+            .i32("year", self.year)
+            .str("province_code", self.province)
+            .str("sector_code", self.sector)
+            .f64_dense("spend_mvnd", self.spend)
+            .f64_dense("spend_national_mvnd", self.national)
+            .f64_dense("spend_local_mvnd", self.local);
+        for (a, v) in ACTIVITIES.iter().zip(self.by_activity) {
+            t = t.f64_dense(&format!("spend_{a}_mvnd"), v);
+        }
+        t = t.i64("n_grants", self.n_grants);
+        for (l, v) in self.lags.into_iter().take(params.lags).enumerate() {
+            t = t.f64(&format!("spend_lag{}_mvnd", l + 1), v);
+        }
+        for (l, v) in self.leads.into_iter().take(params.leads).enumerate() {
+            t = t.f64(&format!("spend_lead{}_mvnd", l + 1), v);
+        }
+        t.f64("log_spend_lag1", self.log_spend_lag1)
+            .f64("output_bvnd", self.output)
+            .f64("employment", self.employment)
+            .f64("establishments", self.establishments)
+            .f64("log_output", self.log_output)
+            .f64("dlog_output", self.dlog)
+            .bool("missing_output", missing)
+            .bool("pilot", self.pilot)
+            .i32("rel_year", self.rel_year)
+            .str("boundary", vec![Some(target.as_str().to_string()); n])
+            .build()
+    }
+}

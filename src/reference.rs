@@ -12,7 +12,9 @@ const PROVINCES_34: &str = include_str!("../data/reference/provinces_34.csv");
 const VSIC_2018: &str = include_str!("../data/reference/vsic2018_manufacturing.csv");
 
 /// Which province map a table is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Boundary {
     /// The 63 provinces in force until 30 June 2025.
     #[serde(rename = "2008")]
@@ -313,7 +315,11 @@ impl Reference {
     /// A VSIC division by its code ("10", "C10", "1010" → "10").
     pub fn sector(&self, code: &str) -> Option<&Sector> {
         let digits: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
-        let key = if digits.len() >= 2 { &digits[..2] } else { &digits };
+        let key = if digits.len() >= 2 {
+            &digits[..2]
+        } else {
+            &digits
+        };
         self.sector_by_code.get(key).map(|&i| &self.sectors[i])
     }
 
@@ -418,6 +424,9 @@ mod tests {
         assert_eq!(r.resolve_sector("10").unwrap().code, "10");
         assert_eq!(r.resolve_sector("C10").unwrap().code, "10");
         assert_eq!(r.resolve_sector("Sản xuất đồ uống").unwrap().code, "11");
-        assert_eq!(r.resolve_sector("Manufacture of beverages").unwrap().code, "11");
+        assert_eq!(
+            r.resolve_sector("Manufacture of beverages").unwrap().code,
+            "11"
+        );
     }
 }

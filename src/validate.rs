@@ -1,1 +1,389 @@
-//! (being written)
+//! Validate: per-source checks on an ingested table. Every row either passes into the clean table
+//! or moves to the rejected table with its file, row number, column, raw value and reason;
+//! `rows_in == clean + rejected + skipped` is asserted.
+//!
+//! Checks: the province code exists on the table's boundary map; the year lies in
+//! [`MIN_YEAR`, `MAX_YEAR`]; sector codes are VSIC 2018 divisions; funding amounts are present,
+//! finite and ≥ 0 (planned amounts and indicator counts ≥ 0 where given); output measures ≥ 0
+//! (the index > 0); activity and source are in their vocabularies.
+//!
+//! Duplicates (funding key: project_id + year; output key: year + province_code + sector_code):
+//! rows sharing a key with *conflicting* values are all rejected — no one can tell which is
+//! right, and summing or picking one would hide the problem. *Exact* duplicates (same key, same
+//! values) keep the first row; each repeat is rejected as "exact duplicate of row N", so nothing
+//! is dropped silently and a double-counted line never reaches the sums.
+//!
+//! Totals found in the source ("TỔNG CỘNG") are compared with the sum of the clean rows; a
+//! mismatch is a warning in the notes, not a failure (the total may include rejected rows).
+
+use crate::error::{Error, PolarsContext, Result};
+use crate::ingest::{Ingested, Kind, Rejects, numeric_columns, places::ACTIVITIES};
+use crate::reference::{Boundary, Reference};
+use polars::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+pub const DEFAULT_MAX_REJECTED_SHARE: f64 = 0.05;
+pub const MIN_YEAR: i32 = 1990;
+pub const MAX_YEAR: i32 = 2060;
+
+pub struct Validated {
+    pub clean: DataFrame,
+    pub rejected: DataFrame,
+    pub rows_in: usize,
+    pub skipped: usize,
+    pub notes: Vec<String>,
+}
+
+fn fmt_num(v: f64) -> String {
+    let s = format!("{v:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+pub fn validate(ingested: Ingested) -> Result<Validated> {
+    let Ingested {
+        spec,
+        table,
+        rejected,
+        rows_in,
+        skipped,
+        boundary,
+        mut notes,
+        checks,
+    } = ingested;
+    let kind = spec.kind;
+    let ctx = || format!("cannot validate {}", spec.path.display());
+    let n = table.height();
+    let r = Reference::get();
+    let codes: HashSet<&str> = r.codes(boundary).into_iter().collect();
+    let years = table.column("year").ctx(ctx)?.i32().ctx(ctx)?.clone();
+    let prov = table
+        .column("province_code")
+        .ctx(ctx)?
+        .str()
+        .ctx(ctx)?
+        .clone();
+    let sector = table
+        .column("sector_code")
+        .ctx(ctx)?
+        .str()
+        .ctx(ctx)?
+        .clone();
+    let rows = table.column("source_row").ctx(ctx)?.i64().ctx(ctx)?.clone();
+    let nums: Vec<(&str, Float64Chunked)> = numeric_columns(kind)
+        .iter()
+        .map(|c| Ok((*c, table.column(c).ctx(ctx)?.f64().ctx(ctx)?.clone())))
+        .collect::<Result<_>>()?;
+    let (activity, source) = if kind == Kind::Funding {
+        (
+            Some(table.column("activity").ctx(ctx)?.str().ctx(ctx)?.clone()),
+            Some(table.column("source").ctx(ctx)?.str().ctx(ctx)?.clone()),
+        )
+    } else {
+        (None, None)
+    };
+    // First problem of each row, if any: (column, raw value, reason).
+    let mut problem: Vec<Option<(String, Option<String>, String)>> = vec![None; n];
+    let map_name = match boundary {
+        Boundary::B2008 => "63-province map",
+        Boundary::B2025 => "34-unit map of 2025",
+    };
+    for (i, p) in problem.iter_mut().enumerate() {
+        let set = |p: &mut Option<_>, c: &str, raw: Option<String>, why: String| {
+            if p.is_none() {
+                *p = Some((c.to_string(), raw, why));
+            }
+        };
+        match prov.get(i) {
+            None => set(p, "province_code", None, "province_code missing".into()),
+            Some(c) if !codes.contains(c) => {
+                let hint = if boundary == Boundary::B2025 && r.province(c).is_some() {
+                    " (a code of the 63-province map; is the boundary right?)"
+                } else {
+                    ""
+                };
+                set(
+                    p,
+                    "province_code",
+                    Some(c.into()),
+                    format!("unknown province code \"{c}\" on the {map_name}{hint}"),
+                )
+            }
+            _ => {}
+        }
+        match years.get(i) {
+            None => set(p, "year", None, "year missing".into()),
+            Some(y) if !(MIN_YEAR..=MAX_YEAR).contains(&y) => set(
+                p,
+                "year",
+                Some(y.to_string()),
+                format!("year {y} outside {MIN_YEAR}–{MAX_YEAR}"),
+            ),
+            _ => {}
+        }
+        if let Some(s) = sector.get(i) {
+            if r.sector(s).is_none_or(|x| x.code != s) {
+                set(
+                    p,
+                    "sector_code",
+                    Some(s.into()),
+                    format!("unknown sector code \"{s}\" (VSIC 2018 two-digit division expected)"),
+                );
+            }
+        }
+        for (name, ca) in &nums {
+            let v = ca.get(i);
+            if kind == Kind::Funding && *name == "amount_mvnd" && v.is_none() {
+                set(p, name, None, "amount missing".into());
+            }
+            if let Some(v) = v {
+                if !v.is_finite() {
+                    set(
+                        p,
+                        name,
+                        Some(fmt_num(v)),
+                        format!("{name} is not a finite number"),
+                    );
+                } else if v < 0.0 {
+                    set(
+                        p,
+                        name,
+                        Some(fmt_num(v)),
+                        format!("negative {name}: {}", fmt_num(v)),
+                    );
+                } else if *name == "iip" && v == 0.0 {
+                    set(
+                        p,
+                        name,
+                        Some("0".into()),
+                        "iip of 0 (an index with the previous year = 100 cannot be 0)".into(),
+                    );
+                }
+            }
+        }
+        if let (Some(a), Some(s)) = (&activity, &source) {
+            match a.get(i) {
+                Some(x) if ACTIVITIES.contains(&x) => {}
+                x => set(
+                    p,
+                    "activity",
+                    x.map(str::to_string),
+                    "activity not one of the nine classes".into(),
+                ),
+            }
+            match s.get(i) {
+                Some("national" | "local" | "other") => {}
+                x => set(
+                    p,
+                    "source",
+                    x.map(str::to_string),
+                    "source must be national, local or other".into(),
+                ),
+            }
+        }
+    }
+    // Duplicate keys among rows that passed so far.
+    let key_cols: &[&str] = match kind {
+        Kind::Funding => &["project_id", "year"],
+        Kind::Output => &["year", "province_code", "sector_code"],
+    };
+    let keys = table.select(key_cols.iter().copied()).ctx(ctx)?;
+    let dup = keys.is_duplicated().ctx(ctx)?;
+    if dup.any() {
+        let value_cols: Vec<&str> = crate::ingest::canonical_columns(kind)
+            .iter()
+            .copied()
+            .filter(|c| !matches!(*c, "source_row" | "source_file" | "boundary"))
+            .collect();
+        let row_text = |i: usize| -> Vec<String> {
+            value_cols
+                .iter()
+                .map(|c| {
+                    table
+                        .column(c)
+                        .and_then(|col| col.get(i))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        let key_text = |i: usize| -> String {
+            key_cols
+                .iter()
+                .map(|c| {
+                    let v = table
+                        .column(c)
+                        .and_then(|col| col.get(i))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default();
+                    format!("{c}={}", v.trim_matches('"'))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut order = Vec::new();
+        for (i, d) in dup.iter().enumerate() {
+            if d == Some(true) && problem[i].is_none() {
+                let k = key_text(i);
+                let g = groups.entry(k.clone()).or_default();
+                if g.is_empty() {
+                    order.push(k);
+                }
+                g.push(i);
+            }
+        }
+        let mut n_conflict = 0;
+        let mut n_exact = 0;
+        for k in order {
+            let g = &groups[&k];
+            if g.len() < 2 {
+                continue;
+            }
+            let texts: Vec<Vec<String>> = g.iter().map(|&i| row_text(i)).collect();
+            let line = |i: usize| rows.get(i).unwrap_or(0);
+            if texts.iter().all(|t| t == &texts[0]) {
+                for &i in &g[1..] {
+                    n_exact += 1;
+                    problem[i] = Some((
+                        key_cols.join("+"),
+                        Some(k.clone()),
+                        format!("exact duplicate of row {} ({k})", line(g[0])),
+                    ));
+                }
+            } else {
+                // Name the first differing column and its values.
+                let diff = (0..value_cols.len())
+                    .find(|&c| texts.iter().any(|t| t[c] != texts[0][c]))
+                    .unwrap_or(0);
+                let shown: Vec<String> = g
+                    .iter()
+                    .zip(&texts)
+                    .map(|(&i, t)| format!("{} (row {})", t[diff].trim_matches('"'), line(i)))
+                    .collect();
+                for &i in g {
+                    n_conflict += 1;
+                    problem[i] = Some((
+                        value_cols[diff].to_string(),
+                        Some(
+                            texts[g.iter().position(|&x| x == i).unwrap_or(0)][diff]
+                                .trim_matches('"')
+                                .to_string(),
+                        ),
+                        format!(
+                            "duplicate key {k} with conflicting {}: {}",
+                            value_cols[diff],
+                            shown.join(" vs ")
+                        ),
+                    ));
+                }
+            }
+        }
+        if n_conflict + n_exact > 0 {
+            notes.push(format!("{n_conflict} rows with conflicting duplicate keys rejected; {n_exact} exact repeats rejected (first kept)"));
+        }
+    }
+    // Split.
+    let mask: BooleanChunked = problem.iter().map(|p| p.is_none()).collect();
+    let clean = table.filter(&mask).ctx(ctx)?;
+    let mut rej = Rejects::default();
+    for (i, p) in problem.into_iter().enumerate() {
+        if let Some((c, raw, why)) = p {
+            rej.push(rows.get(i).unwrap_or(0) as usize, Some(&c), raw, why);
+        }
+    }
+    let file = spec
+        .path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let new_rej = rej.into_frame(&file)?;
+    let rejected = if rejected.height() == 0 {
+        new_rej
+    } else {
+        rejected.vstack(&new_rej).ctx(ctx)?
+    };
+    // Totals against the clean sum.
+    for check in &checks {
+        let sum = clean
+            .column(&check.column)
+            .ok()
+            .and_then(|c| c.f64().ok().map(|ca| ca.sum().unwrap_or(0.0)))
+            .unwrap_or(0.0);
+        let tol = 1e-6 * check.expected.abs().max(1.0);
+        if (sum - check.expected).abs() <= tol {
+            notes.push(format!(
+                "total row {} ({}) = {} equals the sum of clean rows",
+                check.line,
+                check.column,
+                fmt_num(check.expected)
+            ));
+        } else {
+            let msg = format!(
+                "total row {} ({}) = {} but the clean rows sum to {} (difference {}); the total may include rejected rows",
+                check.line,
+                check.column,
+                fmt_num(check.expected),
+                fmt_num(sum),
+                fmt_num(check.expected - sum)
+            );
+            tracing::warn!("{}: {msg}", spec.path.display());
+            notes.push(format!("warning: {msg}"));
+        }
+    }
+    let v = Validated {
+        clean,
+        rejected,
+        rows_in,
+        skipped,
+        notes,
+    };
+    if v.rows_in != v.clean.height() + v.rejected.height() + v.skipped {
+        return Err(Error::Other(format!(
+            "{}: row accounting broken after validation: {} in ≠ {} clean + {} rejected + {} skipped",
+            spec.path.display(),
+            v.rows_in,
+            v.clean.height(),
+            v.rejected.height(),
+            v.skipped
+        )));
+    }
+    Ok(v)
+}
+
+/// Fails (exit 3) when the share of rejected rows among the data rows (clean + rejected) passes
+/// `max_share`, with one line naming the file, the count, the share, the first reason and what
+/// to do.
+pub fn check_rejected_share(v: &Validated, path: &Path, max_share: f64) -> Result<()> {
+    let rejected = v.rejected.height();
+    let data_rows = v.clean.height() + rejected;
+    if rejected == 0 {
+        return Ok(());
+    }
+    let share = rejected as f64 / data_rows.max(1) as f64;
+    if share <= max_share {
+        return Ok(());
+    }
+    let first = (|| -> Option<String> {
+        let row = v.rejected.column("source_row").ok()?.i64().ok()?.get(0)?;
+        let reason = v
+            .rejected
+            .column("reason")
+            .ok()?
+            .str()
+            .ok()?
+            .get(0)?
+            .to_string();
+        Some(format!("row {row}: {reason}"))
+    })()
+    .unwrap_or_default();
+    Err(Error::data(
+        path,
+        None,
+        format!(
+            "{rejected} of {data_rows} rows rejected ({:.1}%, more than the allowed {:.1}%); first: {first}; fix the file, map its columns in the pipeline, or raise max_rejected_share",
+            share * 100.0,
+            max_share * 100.0
+        ),
+    ))
+}

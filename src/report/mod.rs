@@ -1,1 +1,160 @@
-//! (being written)
+//! The report stage: reads the finished tables of a run (it never estimates anything itself) and
+//! writes `report/index.html` (self-contained, works offline), `report/summary.md`,
+//! `report/charts/<name>.{png,svg,csv}` and `report/tables/*.csv`, in Vietnamese or English.
+//!
+//! Submodules: `data` loads the tables, `findings` turns them into sentences, `charts` draws,
+//! `html` and `markdown` write the documents, `i18n` holds every label in both languages.
+
+pub mod charts;
+pub mod data;
+pub mod findings;
+pub mod fixture;
+pub mod html;
+pub mod i18n;
+pub mod markdown;
+pub mod tables;
+
+use crate::error::{Error, Result};
+use crate::reference::{Boundary, Reference};
+use std::path::{Path, PathBuf};
+
+/// The report's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "vi" => Ok(Lang::Vi),
+            "en" => Ok(Lang::En),
+            other => Err(Error::Usage(format!(
+                "unknown report language \"{other}\": use vi or en"
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// What the report needs to know beyond the tables.
+#[derive(Debug, Clone)]
+pub struct ReportContext {
+    pub pipeline_name: String,
+    pub boundary: Boundary,
+    /// The inputs are the bundled synthetic sample: every output says so.
+    pub synthetic: bool,
+    pub lang: Lang,
+    /// Input file names, for the source lines.
+    pub sources: Vec<String>,
+    pub pilot_provinces: Vec<String>,
+    pub pilot_start: Option<i32>,
+    /// Grants below this size (million VND) count as small; shown in the method section.
+    pub small_grant_mvnd: f64,
+}
+
+/// What `build_report` wrote.
+#[derive(Debug, Clone)]
+pub struct ReportSummary {
+    pub files: Vec<PathBuf>,
+    pub charts: usize,
+}
+
+/// Registers the embedded font with plotters (once per process), under the family name every
+/// chart uses, so no system font is ever needed.
+pub fn register_fonts() -> Result<()> {
+    static FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
+    static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ok = *DONE.get_or_init(|| {
+        plotters::style::register_font("sans-serif", plotters::style::FontStyle::Normal, FONT)
+            .is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Other(
+            "the embedded chart font could not be loaded".to_string(),
+        ))
+    }
+}
+
+/// A province's short name on a map, or its code when the code is unknown.
+pub fn province_name(code: &str, boundary: Boundary) -> String {
+    Reference::get()
+        .name_of(code, boundary)
+        .map(crate::text::clean)
+        .unwrap_or_else(|| crate::text::clean(code))
+}
+
+/// Writes the whole report under `out_dir/report/` from the tables under `out_dir`.
+pub fn build_report(out_dir: &Path, ctx: &ReportContext) -> Result<ReportSummary> {
+    register_fonts()?;
+    let data = data::ReportData::load(out_dir)?;
+    let report_dir = out_dir.join("report");
+    let facts = findings::Findings::compute(&data, ctx);
+    let charts = charts::render_all(&report_dir.join("charts"), &data, &facts, ctx)?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for c in &charts.drawn {
+        files.extend([c.png.clone(), c.svg.clone(), c.csv.clone()]);
+    }
+    files.extend(markdown::write_tables(
+        &report_dir.join("tables"),
+        &data,
+        ctx,
+    )?);
+    let html_path = report_dir.join("index.html");
+    crate::io::write_atomic(
+        &html_path,
+        html::render(&data, &facts, &charts, ctx)?.as_bytes(),
+    )?;
+    files.push(html_path);
+    let md_path = report_dir.join("summary.md");
+    crate::io::write_atomic(
+        &md_path,
+        markdown::render(&data, &facts, &charts, ctx).as_bytes(),
+    )?;
+    files.push(md_path);
+    Ok(ReportSummary {
+        charts: charts.drawn.len(),
+        files,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_parses_and_prints() {
+        assert_eq!("vi".parse::<Lang>().unwrap(), Lang::Vi);
+        assert_eq!(" EN ".parse::<Lang>().unwrap(), Lang::En);
+        assert!("fr".parse::<Lang>().is_err());
+        assert_eq!(Lang::Vi.to_string(), "vi");
+        assert_eq!(serde_json::to_string(&Lang::En).unwrap(), "\"en\"");
+        assert_eq!(serde_json::from_str::<Lang>("\"vi\"").unwrap(), Lang::Vi);
+    }
+
+    #[test]
+    fn province_names_follow_the_map() {
+        assert_eq!(province_name("70", Boundary::B2008), "Bình Phước");
+        assert_eq!(province_name("75", Boundary::B2025), "Đồng Nai");
+        assert_eq!(province_name("xx", Boundary::B2008), "xx");
+    }
+}

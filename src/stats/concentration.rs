@@ -89,7 +89,10 @@ pub fn lorenz(values: &[f64]) -> Vec<(f64, f64)> {
     let mut cum = 0.0;
     for (i, v) in sorted.iter().enumerate() {
         cum += v;
-        points.push(((i + 1) as f64 / n, if total > 0.0 { cum / total } else { 0.0 }));
+        points.push((
+            (i + 1) as f64 / n,
+            if total > 0.0 { cum / total } else { 0.0 },
+        ));
     }
     points
 }
@@ -139,7 +142,10 @@ mod tests {
         close(median(&[5.0, 1.0, 3.0]).unwrap(), 3.0);
         close(median(&[4.0, 1.0, 3.0, 2.0]).unwrap(), 2.5);
         close(quantile(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.75).unwrap(), 4.0);
-        close(share_below(&[100.0, 200.0, 600.0, 900.0], 500.0).unwrap(), 0.5);
+        close(
+            share_below(&[100.0, 200.0, 600.0, 900.0], 500.0).unwrap(),
+            0.5,
+        );
         let l = lorenz(&[1.0, 3.0]);
         assert_eq!(l, vec![(0.0, 0.0), (0.5, 0.25), (1.0, 1.0)]);
     }

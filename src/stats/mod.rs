@@ -2,7 +2,11 @@
 //! polars, files, charts or the command line, so every routine can be checked against reference
 //! results (fixest/pyfixest, textbook formulas) in isolation.
 
+pub mod bootstrap;
 pub mod concentration;
+pub mod demean;
+pub mod feols;
+pub mod linalg;
 pub mod multiple;
 pub mod rng;
 

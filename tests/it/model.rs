@@ -1,1 +1,334 @@
-// Tests for this area are being written.
+//! `khuyencong model` and the regression engine against pyfixest 0.60 (fixtures made by
+//! `scripts/pyfixest_fixtures.py`), plus the formula errors a user sees.
+
+use khuyencong::Error;
+use khuyencong::models::{self, ModelOptions, VcovSpec};
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pyfixest")
+}
+
+fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()) + abs
+}
+
+/// Fits the fixture's formula on its CSV and compares every reported number with pyfixest's.
+fn check_fixture(name: &str, rel: f64) {
+    let path = fixtures().join(format!("{name}.json"));
+    let want: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let df = models::read_table(&fixtures().join(want["data"].as_str().unwrap())).unwrap();
+    let opts = ModelOptions {
+        vcov: VcovSpec::parse(want["vcov"].as_str().unwrap()).unwrap(),
+        drop_singletons: want["fixef_rm"] == "singleton",
+        ..Default::default()
+    };
+    let got = models::fit_formula(&df, want["formula"].as_str().unwrap(), &opts).unwrap();
+    assert_eq!(
+        got.nobs as u64,
+        want["nobs"].as_u64().unwrap(),
+        "{name}: nobs"
+    );
+    assert_eq!(
+        got.df_t as f64,
+        want["df_t"].as_f64().unwrap(),
+        "{name}: df_t"
+    );
+    let r2 = want["r2"].as_f64().unwrap();
+    assert!(close(got.r2, r2, rel, 0.0), "{name}: r2 {} vs {r2}", got.r2);
+    match want["r2_within"].as_f64() {
+        Some(w) => {
+            let g = got.r2_within.unwrap();
+            assert!(close(g, w, rel, 0.0), "{name}: r2_within {g} vs {w}");
+        }
+        None => assert!(got.r2_within.is_none(), "{name}: r2_within"),
+    }
+    let want_coefs = want["coefficients"].as_array().unwrap();
+    assert_eq!(
+        got.coefficients.len(),
+        want_coefs.len(),
+        "{name}: terms {:?}",
+        got.coefficients.iter().map(|c| &c.term).collect::<Vec<_>>()
+    );
+    for w in want_coefs {
+        let term = match w["term"].as_str().unwrap() {
+            "Intercept" => "(Intercept)",
+            t => t,
+        };
+        let g = got
+            .coefficient(term)
+            .unwrap_or_else(|| panic!("{name}: no term {term}"));
+        for (field, value, abs) in [
+            ("estimate", g.estimate, 0.0),
+            ("std_error", g.std_error, 0.0),
+            ("statistic", g.statistic, 0.0),
+            // pyfixest computes 2(1 − F(|t|)), exact only to ~1e-16 absolute.
+            ("p_value", g.p_value, 1e-14),
+            ("conf_low", g.conf_low, 0.0),
+            ("conf_high", g.conf_high, 0.0),
+        ] {
+            // null: pyfixest found the variance negative (possible with two-way clustering).
+            let Some(want_v) = w[field].as_f64() else {
+                assert!(
+                    value.is_nan() || field == "estimate",
+                    "{name}: {term} {field}: ours {value}, pyfixest null"
+                );
+                continue;
+            };
+            assert!(
+                close(value, want_v, rel, abs),
+                "{name}: {term} {field}: ours {value:e}, pyfixest {want_v:e}, rel diff {:e}",
+                (value - want_v).abs() / want_v.abs()
+            );
+        }
+    }
+}
+
+#[test]
+fn two_fixed_effects_clustered_by_province_matches_pyfixest() {
+    // Firms are nested in provinces, so their levels leave K: the nested-K rule is exercised.
+    check_fixture("twofe_cluster", 1e-8);
+}
+
+#[test]
+fn two_way_clustering_matches_pyfixest() {
+    check_fixture("twoway_cluster", 1e-8);
+    check_fixture("twoway_cluster_nonnested", 1e-8);
+}
+
+#[test]
+fn iid_and_hetero_match_pyfixest() {
+    check_fixture("iid_twofe", 1e-8);
+    check_fixture("hetero_onefe", 1e-8);
+}
+
+#[test]
+fn no_fixed_effects_with_intercept_matches_pyfixest() {
+    check_fixture("nofe_iid", 1e-8);
+    check_fixture("nofe_hetero", 1e-8);
+    check_fixture("nofe_cluster", 1e-8);
+}
+
+#[test]
+fn interacted_fixed_effect_with_singletons_matches_pyfixest() {
+    check_fixture("interacted_singletons", 1e-8);
+    check_fixture("interacted_singletons_kept", 1e-8);
+}
+
+#[test]
+fn unbalanced_panel_matches_pyfixest() {
+    check_fixture("unbalanced_cluster", 1e-6);
+    check_fixture("unbalanced_hetero", 1e-6);
+}
+
+#[test]
+fn event_study_indicators_match_pyfixest() {
+    check_fixture("event_study", 1e-8);
+}
+
+#[test]
+fn singletons_and_fixed_effect_levels_are_reported() {
+    let df = models::read_table(&fixtures().join("singletons.csv")).unwrap();
+    let opts = ModelOptions {
+        vcov: VcovSpec::parse("cluster:province_code").unwrap(),
+        ..Default::default()
+    };
+    let r = models::fit_formula(&df, "y ~ x1 | sector_code^year + province_code", &opts).unwrap();
+    // 307 rows; pyfixest removes 7 singletons (fixture interacted_singletons has nobs 300).
+    assert_eq!(r.dropped.singletons, 7);
+    assert_eq!(r.dropped.missing, 0);
+    assert_eq!(r.nobs, 300);
+    let names: Vec<&str> = r.fixed_effects.0.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, vec!["sector_code^year", "province_code"]);
+    // 12 provinces remain (the planted "99" and the six singleton cells' provinces are dropped
+    // only when alone; df_t = G − 1 = 11 in the fixture).
+    assert_eq!(r.fixed_effects.0[1].1, 12);
+}
+
+#[test]
+fn json_output_has_the_contract_shape() {
+    let out = models::run_model_command(
+        &fixtures().join("balanced.csv"),
+        "y ~ x1 + x2 | firm_id + year",
+        "cluster:province_code",
+        "singleton",
+        "json",
+        None,
+    )
+    .unwrap();
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    for k in [
+        "formula",
+        "nobs",
+        "dropped",
+        "fixed_effects",
+        "vcov",
+        "df_t",
+        "r2",
+        "r2_within",
+        "coefficients",
+    ] {
+        assert!(keys.contains(&k), "missing {k} in {keys:?}");
+    }
+    assert_eq!(v["nobs"], 320);
+    assert_eq!(v["df_t"], 5);
+    assert_eq!(v["vcov"], "cluster:province_code");
+    assert_eq!(v["dropped"]["missing"], 0);
+    assert_eq!(v["fixed_effects"]["firm_id"], 40);
+    assert_eq!(v["fixed_effects"]["year"], 8);
+    let c = &v["coefficients"][0];
+    assert_eq!(c["term"], "x1");
+    for f in [
+        "estimate",
+        "std_error",
+        "statistic",
+        "p_value",
+        "conf_low",
+        "conf_high",
+    ] {
+        assert!(c[f].is_f64(), "{f}");
+    }
+    // Fixed effects keep the formula's order, not alphabetical order.
+    let out = models::run_model_command(
+        &fixtures().join("balanced.csv"),
+        "y ~ x1 | year + firm_id",
+        "iid",
+        "none",
+        "json",
+        None,
+    )
+    .unwrap();
+    let year_pos = out.find("\"year\": 8").unwrap();
+    let firm_pos = out.find("\"firm_id\": 40").unwrap();
+    assert!(year_pos < firm_pos);
+}
+
+#[test]
+fn table_output_lists_terms_and_fit() {
+    let out = models::run_model_command(
+        &fixtures().join("balanced.csv"),
+        "y ~ x1 + x2 | firm_id + year",
+        "cluster:province_code",
+        "singleton",
+        "table",
+        None,
+    )
+    .unwrap();
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("twofe_cluster.json")).unwrap(),
+    )
+    .unwrap();
+    let est = want["coefficients"][0]["estimate"].as_f64().unwrap();
+    let se = want["coefficients"][0]["std_error"].as_f64().unwrap();
+    assert!(out.contains(&format!("{est:.4}")), "{out}");
+    assert!(out.contains(&format!("({se:.4})")), "{out}");
+    assert!(out.contains("Observations") && out.contains("320"), "{out}");
+    assert!(out.contains("cluster:province_code"), "{out}");
+    assert!(out.contains("firm_id") && out.contains("Yes"), "{out}");
+}
+
+#[test]
+fn missing_values_are_dropped_and_counted() {
+    let dir = std::env::temp_dir().join(format!("kc-model-missing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("m.csv");
+    std::fs::write(
+        &path,
+        "y,x,g_code\n1.0,1,01\n2.5,2,01\n,3,02\n4.1,4,02\n5.2,NA,02\n6.0,6,\n7.9,7,02\n",
+    )
+    .unwrap();
+    let df = models::read_table(&path).unwrap();
+    let r = models::fit_formula(&df, "y ~ x | g_code", &ModelOptions::default()).unwrap();
+    assert_eq!(r.dropped.missing, 3);
+    assert_eq!(r.nobs, 4);
+    // Within groups: g01 x̃ = (−.5, .5), ỹ = (−.75, .75); g02 x̃ = (−1.5, 1.5), ỹ = (−1.9, 1.9)
+    // β = (.375 + .375 + 2.85 + 2.85) / (.25 + .25 + 2.25 + 2.25) = 6.45 / 5 = 1.29
+    assert!((r.coefficients[0].estimate - 1.29).abs() < 1e-12);
+    // The `_code` column stays text: "01" is a level name.
+    assert_eq!(r.fixed_effects.0, vec![("g_code".to_string(), 2)]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn formula_mistakes_are_model_errors_that_point_at_them() {
+    let data = fixtures().join("balanced.csv");
+    let run = |f: &str, vcov: &str| {
+        models::run_model_command(&data, f, vcov, "singleton", "json", None).unwrap_err()
+    };
+    let e = run("y ~ x1 + nonexistent | firm_id", "iid");
+    assert!(matches!(e, Error::Model(_)));
+    assert_eq!(e.exit_code(), 2);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("unknown column nonexistent (position 10 of the formula)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("firm_id") && msg.contains("x2"),
+        "lists columns: {msg}"
+    );
+
+    let e = run("y ~ x1 + | firm_id", "iid");
+    assert!(matches!(e, Error::Model(_)));
+    assert!(e.to_string().contains("position 10"), "{e}");
+
+    let e = run("y ~ x1", "cluster:nowhere");
+    assert!(matches!(e, Error::Model(_)));
+    assert!(
+        e.to_string().contains("unknown cluster column nowhere"),
+        "{e}"
+    );
+
+    let e = models::run_model_command(&data, "y ~ x1", "robust", "singleton", "json", None)
+        .unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    let e = models::run_model_command(&data, "y ~ x1", "iid", "all", "json", None).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    let e = run("y ~ i(year, ref = 1999) | firm_id", "iid");
+    assert!(
+        e.to_string()
+            .contains("reference level 1999 does not occur"),
+        "{e}"
+    );
+}
+
+#[test]
+fn text_outcome_is_refused() {
+    let data = fixtures().join("balanced.csv");
+    let e = models::run_model_command(&data, "province_code ~ x1", "iid", "none", "json", None)
+        .unwrap_err();
+    assert!(matches!(e, Error::Model(_)));
+    assert!(e.to_string().contains("province_code is text"), "{e}");
+}
+
+#[test]
+fn parquet_input_gives_the_same_fit_as_csv() {
+    let csv = fixtures().join("balanced.csv");
+    let mut df = models::read_table(&csv).unwrap();
+    let dir = std::env::temp_dir().join(format!("kc-model-pq-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pq = dir.join("balanced.parquet");
+    khuyencong::io::write_parquet(&mut df, &pq).unwrap();
+    let a = models::run_model_command(
+        &csv,
+        "y ~ x1 + x2 | firm_id + year",
+        "cluster:province_code",
+        "singleton",
+        "json",
+        None,
+    )
+    .unwrap();
+    let b = models::run_model_command(
+        &pq,
+        "y ~ x1 + x2 | firm_id + year",
+        "cluster:province_code",
+        "singleton",
+        "json",
+        None,
+    )
+    .unwrap();
+    assert_eq!(a, b);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Reference fixtures for `khuyencong model`, made by pyfixest.
+
+Writes small seeded data sets (CSV) and pyfixest's estimates (JSON) into
+tests/fixtures/pyfixest/. The Rust tests in tests/it/model.rs fit the same formulas on the same
+CSV files and compare coefficients, standard errors, t statistics, p-values, nobs, degrees of
+freedom and R² with these values.
+
+Usage (pyfixest 0.60 in a virtual environment outside the repository):
+
+    python3 -m venv /tmp/pyfx && /tmp/pyfx/bin/pip install "pyfixest==0.60.*"
+    /tmp/pyfx/bin/python scripts/pyfixest_fixtures.py
+
+The demeaning tolerance is set far tighter than pyfixest's default so the fixtures are the exact
+least-squares answers; the comparison then tests our arithmetic, not two convergence criteria.
+"""
+
+import json
+import warnings
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+import pyfixest as pf
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "pyfixest")
+FIXEF_TOL = 1e-13
+
+
+def panel(seed, n_firms, n_years, n_prov, unbalanced=False):
+    """Firm × year panel; firms nested in provinces; x correlated with the firm effect."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    firm_prov = rng.integers(0, n_prov, n_firms)
+    firm_fe = rng.normal(0, 1, n_firms)
+    year_fe = rng.normal(0, 0.5, n_years)
+    prov_shock = rng.normal(0, 0.7, (n_prov, n_years))
+    for f in range(n_firms):
+        for t in range(n_years):
+            if unbalanced and rng.random() < 0.3:
+                continue
+            p = firm_prov[f]
+            x1 = 0.5 * firm_fe[f] + rng.normal()
+            x2 = rng.normal() + 0.3 * t
+            y = (
+                1.0
+                + 0.8 * x1
+                - 0.4 * x2
+                + firm_fe[f]
+                + year_fe[t]
+                + prov_shock[p, t]
+                + rng.normal(0, 1 + 0.5 * abs(x1))
+            )
+            rows.append(
+                {
+                    "firm_id": 1000 + f,
+                    "year": 2010 + t,
+                    "province_code": f"{p + 1:02d}",
+                    "sector_code": f"{10 + (f % 5):02d}",
+                    "x1": x1,
+                    "x2": x2,
+                    "y": y,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def with_singletons(seed):
+    """Sector × year cells, some holding a single observation, plus a province effect."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(300):
+        sector = f"{10 + rng.integers(0, 8):02d}"
+        year = 2015 + int(rng.integers(0, 6))
+        prov = f"{1 + rng.integers(0, 12):02d}"
+        x1 = rng.normal()
+        y = 2.0 + 1.5 * x1 + 0.1 * (year - 2015) + rng.normal()
+        rows.append({"sector_code": sector, "year": year, "province_code": prov, "x1": x1, "y": y})
+    # Cells that exist once, and a province seen once, so that singletons must be removed.
+    for k in range(6):
+        rows.append(
+            {
+                "sector_code": f"{30 + k:02d}",
+                "year": 2015 + k,
+                "province_code": f"{1 + k:02d}",
+                "x1": rng.normal(),
+                "y": rng.normal(),
+            }
+        )
+    rows.append({"sector_code": "10", "year": 2016, "province_code": "99", "x1": 0.3, "y": 1.0})
+    return pd.DataFrame(rows)
+
+
+def event_panel(seed):
+    """Staggered adoption: cohorts treated in 2014 and 2016, plus never-treated firms."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for f in range(60):
+        cohort = [2014, 2016, 0][f % 3]
+        a = rng.normal()
+        for t in range(2010, 2020):
+            rel = t - cohort if cohort else -1000
+            effect = 0.0 if cohort == 0 or rel < 0 else 0.5 + 0.1 * rel
+            rows.append(
+                {
+                    "firm_id": f,
+                    "year": t,
+                    "province_code": f"{f % 8 + 1:02d}",
+                    "cohort": cohort,
+                    "rel_year": rel,
+                    "treated": int(cohort != 0),
+                    "y": a + 0.05 * (t - 2010) + effect + rng.normal(0, 0.5),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def num(v):
+    """JSON has no NaN: a variance pyfixest finds negative is written as null."""
+    v = float(v)
+    return None if np.isnan(v) else v
+
+
+def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton"):
+    fit = pf.feols(
+        formula,
+        data=df,
+        vcov=vcov,
+        fixef_rm=fixef_rm,
+        fixef_tol=FIXEF_TOL,
+        fixef_maxiter=1_000_000,
+    )
+    tidy = fit.tidy()
+    coefs = []
+    for term, row in tidy.iterrows():
+        coefs.append(
+            {
+                "term": term,
+                "estimate": num(row["Estimate"]),
+                "std_error": num(row["Std. Error"]),
+                "statistic": num(row["t value"]),
+                "p_value": num(row["Pr(>|t|)"]),
+                "conf_low": num(row["2.5%"]),
+                "conf_high": num(row["97.5%"]),
+            }
+        )
+    out = {
+        "name": name,
+        "data": csv_name,
+        "formula": formula,
+        "vcov": vcov_label,
+        "fixef_rm": fixef_rm,
+        "pyfixest_version": pf.__version__,
+        "nobs": int(fit._N),
+        "df_t": float(fit._df_t),
+        "r2": float(fit._r2),
+        "r2_within": None if np.isnan(fit._r2_within) else float(fit._r2_within),
+        "coefficients": coefs,
+    }
+    with open(os.path.join(OUT, f"{name}.json"), "w") as fh:
+        json.dump(out, fh, indent=2)
+        fh.write("\n")
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    bal = panel(11, 40, 8, 6)
+    bal.to_csv(os.path.join(OUT, "balanced.csv"), index=False, float_format="%.17g")
+    unb = panel(12, 50, 9, 7, unbalanced=True)
+    unb.to_csv(os.path.join(OUT, "unbalanced.csv"), index=False, float_format="%.17g")
+    sing = with_singletons(13)
+    sing.to_csv(os.path.join(OUT, "singletons.csv"), index=False, float_format="%.17g")
+    ev = event_panel(14)
+    ev.to_csv(os.path.join(OUT, "event.csv"), index=False, float_format="%.17g")
+
+    # Read back what the CSV holds so both tools see exactly the same numbers and `_code`
+    # columns stay text.
+    def load(name):
+        return pd.read_csv(
+            os.path.join(OUT, name), dtype={"province_code": str, "sector_code": str}
+        )
+
+    bal, unb, sing, ev = load("balanced.csv"), load("unbalanced.csv"), load("singletons.csv"), load("event.csv")
+
+    record("twofe_cluster", bal, "balanced.csv", "y ~ x1 + x2 | firm_id + year",
+           {"CRV1": "province_code"}, "cluster:province_code")
+    record("twoway_cluster", bal, "balanced.csv", "y ~ x1 + x2 | firm_id + year",
+           {"CRV1": "firm_id+year"}, "cluster:firm_id+year")
+    record("twoway_cluster_nonnested", bal, "balanced.csv", "y ~ x1 + x2 | sector_code",
+           {"CRV1": "province_code+year"}, "cluster:province_code+year")
+    record("iid_twofe", bal, "balanced.csv", "y ~ x1 + x2 | firm_id + year", "iid", "iid")
+    record("hetero_onefe", bal, "balanced.csv", "y ~ x1 + x2 | firm_id", "hetero", "hetero")
+    record("nofe_iid", bal, "balanced.csv", "y ~ x1 + x2", "iid", "iid")
+    record("nofe_hetero", bal, "balanced.csv", "y ~ x1 + x2", "hetero", "hetero")
+    record("nofe_cluster", bal, "balanced.csv", "y ~ x1 + x2", {"CRV1": "province_code"},
+           "cluster:province_code")
+    record("interacted_singletons", sing, "singletons.csv", "y ~ x1 | sector_code^year + province_code",
+           {"CRV1": "province_code"}, "cluster:province_code")
+    record("interacted_singletons_kept", sing, "singletons.csv",
+           "y ~ x1 | sector_code^year + province_code", "iid", "iid", fixef_rm="none")
+    record("unbalanced_cluster", unb, "unbalanced.csv", "y ~ x1 + x2 | firm_id + year",
+           {"CRV1": "province_code"}, "cluster:province_code")
+    record("unbalanced_hetero", unb, "unbalanced.csv", "y ~ x1 + x2 | firm_id + year", "hetero", "hetero")
+    record("event_study", ev, "event.csv", "y ~ i(rel_year, treated, ref=-1) | firm_id + year",
+           {"CRV1": "province_code"}, "cluster:province_code")
+    print(f"wrote fixtures with pyfixest {pf.__version__} to {os.path.normpath(OUT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

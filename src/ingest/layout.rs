@@ -1,0 +1,520 @@
+//! Layout detection: which row is the header, whether years run across the columns (wide
+//! yearbook tables) or down a column (long lists), what each column means from its Vietnamese or
+//! English header, and the unit and measure a table is in (from headers and title rows).
+
+use super::Kind;
+use super::number::parse_year_label;
+use super::places::{has_phrase, tokens};
+use super::read::{Cell, Row};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Stt,
+    ProjectId,
+    Name,
+    Year,
+    ProvinceCode,
+    Province,
+    Sector,
+    Activity,
+    Description,
+    Source,
+    Amount,
+    Planned,
+    Beneficiary,
+    Implementer,
+    TargetTrainees,
+    AchievedTrainees,
+    TargetModels,
+    AchievedModels,
+    Output,
+    Iip,
+    Employment,
+    Establishments,
+    Ignore,
+}
+
+impl Role {
+    /// The role a canonical column name (as used in `columns` overrides) stands for.
+    pub fn from_canonical(name: &str) -> Option<Role> {
+        Some(match name.trim() {
+            "stt" => Role::Stt,
+            "project_id" => Role::ProjectId,
+            "name" | "project_name" => Role::Name,
+            "year" => Role::Year,
+            "province_code" => Role::ProvinceCode,
+            "province" | "province_name" => Role::Province,
+            "sector_code" | "sector" => Role::Sector,
+            "activity" => Role::Activity,
+            "description" => Role::Description,
+            "source" => Role::Source,
+            "amount_mvnd" | "amount" => Role::Amount,
+            "planned_mvnd" | "planned" => Role::Planned,
+            "beneficiary" => Role::Beneficiary,
+            "implementer" => Role::Implementer,
+            "target_trainees" => Role::TargetTrainees,
+            "achieved_trainees" => Role::AchievedTrainees,
+            "target_models" => Role::TargetModels,
+            "achieved_models" => Role::AchievedModels,
+            "output_bvnd" | "output" => Role::Output,
+            "iip" => Role::Iip,
+            "employment" => Role::Employment,
+            "establishments" => Role::Establishments,
+            "ignore" | "" => Role::Ignore,
+            _ => return None,
+        })
+    }
+
+    /// Roles that only make sense for one kind of table.
+    pub fn fits(self, kind: Kind) -> bool {
+        match self {
+            Role::Output | Role::Iip | Role::Employment | Role::Establishments => {
+                kind == Kind::Output
+            }
+            Role::Amount
+            | Role::Planned
+            | Role::Activity
+            | Role::Description
+            | Role::Source
+            | Role::Beneficiary
+            | Role::Implementer
+            | Role::TargetTrainees
+            | Role::AchievedTrainees
+            | Role::TargetModels
+            | Role::AchievedModels => kind == Kind::Funding,
+            _ => true,
+        }
+    }
+
+    pub fn is_money(self) -> bool {
+        matches!(self, Role::Amount | Role::Planned | Role::Output)
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            Role::Amount
+                | Role::Planned
+                | Role::TargetTrainees
+                | Role::AchievedTrainees
+                | Role::TargetModels
+                | Role::AchievedModels
+                | Role::Output
+                | Role::Iip
+                | Role::Employment
+                | Role::Establishments
+        )
+    }
+}
+
+/// Header phrases per role, tried in order; the first rule whose phrase occurs in the header (as
+/// whole folded words) wins. A leading '=' means the header must be exactly the phrase.
+const HEADER_RULES: &[(Role, &[&str])] = &[
+    (Role::Stt, &["=stt", "=tt", "=số tt", "=no", "=no."]),
+    (
+        Role::ProjectId,
+        &["mã đề án", "mã dự án", "project id", "mã số đề án", "=mã"],
+    ),
+    (
+        Role::ProvinceCode,
+        &["province code", "mã tỉnh", "mã địa phương"],
+    ),
+    (
+        Role::Sector,
+        &[
+            "sector code",
+            "mã ngành",
+            "=ngành",
+            "ngành kinh tế",
+            "=sector",
+            "vsic",
+            "lĩnh vực",
+            "ngành nghề",
+        ],
+    ),
+    (
+        Role::TargetTrainees,
+        &[
+            "target trainees",
+            "học viên kế hoạch",
+            "số học viên kế hoạch",
+        ],
+    ),
+    (
+        Role::AchievedTrainees,
+        &[
+            "achieved trainees",
+            "học viên thực hiện",
+            "số học viên thực hiện",
+        ],
+    ),
+    (Role::TargetModels, &["target models", "mô hình kế hoạch"]),
+    (
+        Role::AchievedModels,
+        &["achieved models", "mô hình thực hiện"],
+    ),
+    (
+        Role::Planned,
+        &[
+            "planned mvnd",
+            "=planned",
+            "kinh phí kế hoạch",
+            "kế hoạch kinh phí",
+            "dự toán",
+            "kinh phí được duyệt",
+            "kinh phí phê duyệt",
+        ],
+    ),
+    (
+        Role::Source,
+        &[
+            "=source",
+            "=nguồn",
+            "nguồn vốn",
+            "nguồn kinh phí",
+            "funding source",
+        ],
+    ),
+    (
+        Role::Amount,
+        &[
+            "amount mvnd",
+            "=amount",
+            "kinh phí",
+            "giải ngân",
+            "số tiền",
+            "vốn hỗ trợ",
+            "spending",
+            "disbursed",
+        ],
+    ),
+    (
+        Role::Beneficiary,
+        &[
+            "beneficiary",
+            "thụ hưởng",
+            "đơn vị hưởng",
+            "cơ sở được hỗ trợ",
+        ],
+    ),
+    (
+        Role::Implementer,
+        &[
+            "đơn vị thực hiện",
+            "đơn vị chủ trì",
+            "implementer",
+            "implementing",
+        ],
+    ),
+    (
+        Role::Province,
+        &[
+            "province name",
+            "địa điểm",
+            "địa phương",
+            "tỉnh thành phố",
+            "=tỉnh",
+            "tỉnh thành",
+            "=province",
+            "=location",
+            "cities provincies",
+            "cities provinces",
+            "provinces",
+        ],
+    ),
+    (
+        Role::Year,
+        &[
+            "=năm",
+            "=year",
+            "năm thực hiện",
+            "năm hỗ trợ",
+            "năm kế hoạch",
+        ],
+    ),
+    (Role::Description, &["nội dung", "description"]),
+    (
+        Role::Activity,
+        &["=activity", "hoạt động", "loại hoạt động"],
+    ),
+    (
+        Role::Name,
+        &["tên đề án", "tên dự án", "project name", "=name", "=tên"],
+    ),
+    (
+        Role::Output,
+        &["output bvnd", "giá trị sản xuất", "=output", "gross output"],
+    ),
+    (Role::Iip, &["=iip", "chỉ số", "index"]),
+    (
+        Role::Employment,
+        &["employment", "lao động", "workers", "labour"],
+    ),
+    (
+        Role::Establishments,
+        &[
+            "establishments",
+            "số cơ sở",
+            "cơ sở",
+            "doanh nghiệp",
+            "enterprises",
+        ],
+    ),
+];
+
+/// The role a header names, for a table of `kind`.
+pub fn role_of_header(header: &str, kind: Kind) -> Option<Role> {
+    let words = tokens(header);
+    if words.is_empty() {
+        return None;
+    }
+    for (role, phrases) in HEADER_RULES {
+        if !role.fits(kind) {
+            continue;
+        }
+        for p in *phrases {
+            let hit = match p.strip_prefix('=') {
+                Some(exact) => words == tokens(exact),
+                None => has_phrase(&words, &tokens(p)),
+            };
+            if hit {
+                return Some(*role);
+            }
+        }
+    }
+    None
+}
+
+/// Canonical column names read exactly (fast path and the `columns` override).
+pub fn is_canonical(name: &str, kind: Kind) -> bool {
+    let funding = [
+        "year",
+        "province_code",
+        "sector_code",
+        "activity",
+        "source",
+        "amount_mvnd",
+        "planned_mvnd",
+        "project_id",
+        "beneficiary",
+        "target_trainees",
+        "achieved_trainees",
+        "target_models",
+        "achieved_models",
+    ];
+    let output = [
+        "year",
+        "province_code",
+        "sector_code",
+        "output_bvnd",
+        "iip",
+        "employment",
+        "establishments",
+    ];
+    match kind {
+        Kind::Funding => funding.contains(&name),
+        Kind::Output => output.contains(&name),
+    }
+}
+
+/// The decimal exponent of the money unit a text names ("tỷ đồng" → 9), if any.
+pub fn unit_exponent(text: &str) -> Option<i32> {
+    let w = tokens(text);
+    let has = |p: &str| has_phrase(&w, &tokens(p));
+    if has("nghìn tỷ") || has("ngàn tỷ") || has("trillion") {
+        return Some(12);
+    }
+    // "tỷ lệ" (rate) and "tỷ trọng" (share) are not the unit.
+    let ty = w.iter().enumerate().any(|(i, t)| {
+        t == "ty" && !matches!(w.get(i + 1).map(String::as_str), Some("le" | "trong"))
+    });
+    if ty || has("billion") || has("bn vnd") {
+        return Some(9);
+    }
+    if has("triệu") || has("million") || has("mln") || has("mvnd") {
+        return Some(6);
+    }
+    if has("nghìn đồng") || has("ngàn đồng") || has("thousand") {
+        return Some(3);
+    }
+    if has("đồng") || has("vnd") {
+        return Some(0);
+    }
+    None
+}
+
+/// The measure of a wide output table from its title and label header.
+pub fn measure_of(text: &str) -> Option<Role> {
+    let w = tokens(text);
+    let has = |p: &str| has_phrase(&w, &tokens(p));
+    if has("chỉ số") || has("index") || has("iip") {
+        Some(Role::Iip)
+    } else if has("lao động") || has("employment") || has("labour") || has("workers") {
+        Some(Role::Employment)
+    } else if has("cơ sở") || has("establishments") || has("doanh nghiệp") || has("enterprises")
+    {
+        Some(Role::Establishments)
+    } else if unit_exponent(text).is_some() || has("giá trị sản xuất") || has("output") {
+        Some(Role::Output)
+    } else {
+        None
+    }
+}
+
+/// A measure named in the pipeline (`measure = "iip"`).
+pub fn measure_from_name(name: &str) -> Option<Role> {
+    match Role::from_canonical(name)? {
+        r @ (Role::Output | Role::Iip | Role::Employment | Role::Establishments | Role::Amount) => {
+            Some(r)
+        }
+        _ => None,
+    }
+}
+
+/// How the header was found.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Index into the rows.
+    pub index: usize,
+    /// Year columns: (column, year, preliminary).
+    pub years: Vec<(usize, i32, bool)>,
+}
+
+/// Finds the header among the first rows: the first row with two or more year labels (a wide
+/// table) or two or more recognised column headers. `forced` is a 1-based line number.
+pub fn find_header(
+    rows: &[Row],
+    kind: Kind,
+    forced: Option<usize>,
+    overrides: &[String],
+) -> Option<Header> {
+    let years_of = |r: &Row| -> Vec<(usize, i32, bool)> {
+        r.cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match c {
+                Cell::Text(s) => parse_year_label(s).map(|(y, p)| (i, y, p)),
+                Cell::Num(v) if v.fract() == 0.0 && (1980.0..=2100.0).contains(v) => {
+                    Some((i, *v as i32, false))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    if let Some(line) = forced {
+        let index = rows.iter().position(|r| r.line >= line)?;
+        let years = years_of(&rows[index]);
+        return Some(Header {
+            index,
+            years: if years.len() >= 2 { years } else { Vec::new() },
+        });
+    }
+    for (index, row) in rows.iter().enumerate().take(40) {
+        let filled = row.cells.iter().filter(|c| !c.is_empty()).count();
+        if filled < 2 {
+            continue;
+        }
+        let years = years_of(row);
+        let texts = row.cells.iter().filter(|c| matches!(c, Cell::Text(_)));
+        let roles = texts
+            .clone()
+            .filter(|c| {
+                let t = c.text();
+                overrides
+                    .iter()
+                    .any(|o| crate::text::fold(o) == crate::text::fold(&t))
+                    || role_of_header(&t, kind).is_some()
+            })
+            .count();
+        // Year labels in a header are text; a data row of a long table has at most one year.
+        let text_years = years
+            .iter()
+            .filter(|(i, _, _)| matches!(row.cells[*i], Cell::Text(_)))
+            .count();
+        if text_years >= 2 && filled > text_years {
+            return Some(Header { index, years });
+        }
+        if roles >= 2 {
+            return Some(Header {
+                index,
+                years: Vec::new(),
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_map_to_roles() {
+        let f = Kind::Funding;
+        for (h, r) in [
+            ("STT", Role::Stt),
+            ("Mã đề án", Role::ProjectId),
+            ("Tên đề án", Role::Name),
+            ("Đơn vị thực hiện", Role::Implementer),
+            ("Đơn vị thụ hưởng", Role::Beneficiary),
+            ("Địa điểm thực hiện", Role::Province),
+            ("Mã ngành", Role::Sector),
+            ("Nội dung hỗ trợ", Role::Description),
+            ("Năm", Role::Year),
+            ("Kinh phí kế hoạch", Role::Planned),
+            ("Kinh phí KCQG hỗ trợ", Role::Amount),
+            ("Kinh phí (triệu đồng)", Role::Amount),
+            ("Số học viên kế hoạch", Role::TargetTrainees),
+            ("Số học viên thực hiện", Role::AchievedTrainees),
+            ("Số mô hình kế hoạch", Role::TargetModels),
+            ("Số mô hình thực hiện", Role::AchievedModels),
+            ("amount_mvnd", Role::Amount),
+            ("planned_mvnd", Role::Planned),
+            ("province_code", Role::ProvinceCode),
+            ("Province", Role::Province),
+            ("Amount", Role::Amount),
+            ("Nguồn vốn", Role::Source),
+        ] {
+            assert_eq!(role_of_header(h, f), Some(r), "{h}");
+        }
+        let o = Kind::Output;
+        assert_eq!(role_of_header("output_bvnd", o), Some(Role::Output));
+        assert_eq!(
+            role_of_header("Giá trị sản xuất (tỷ đồng)", o),
+            Some(Role::Output)
+        );
+        assert_eq!(role_of_header("Số lao động", o), Some(Role::Employment));
+        assert_eq!(
+            role_of_header("establishments", o),
+            Some(Role::Establishments)
+        );
+        assert_eq!(role_of_header("Kinh phí", o), None);
+    }
+
+    #[test]
+    fn units_and_measures() {
+        assert_eq!(unit_exponent("Kinh phí (triệu đồng)"), Some(6));
+        assert_eq!(unit_exponent("Giá trị (Tỷ đồng)"), Some(9));
+        assert_eq!(unit_exponent("nghìn tỷ đồng"), Some(12));
+        assert_eq!(unit_exponent("Tỷ lệ giải ngân (%)"), None);
+        assert_eq!(unit_exponent("billion VND"), Some(9));
+        assert_eq!(
+            measure_of("Index of Industrial production by province"),
+            Some(Role::Iip)
+        );
+        assert_eq!(
+            measure_of("Chỉ số sản xuất công nghiệp phân theo địa phương"),
+            Some(Role::Iip)
+        );
+        assert_eq!(
+            measure_of("Giá trị sản xuất công nghiệp nông thôn (Tỷ đồng)"),
+            Some(Role::Output)
+        );
+        assert_eq!(
+            measure_of("Số cơ sở công nghiệp nông thôn"),
+            Some(Role::Establishments)
+        );
+        assert_eq!(measure_of("Lao động CNNT"), Some(Role::Employment));
+    }
+}

@@ -1,0 +1,394 @@
+//! The models stage of a pipeline: fits the pipeline's models on the panel (with a wild cluster
+//! bootstrap beside the clustered inference of the key term), the event study of the pilot
+//! provinces, and the province-specific effects that the flags stage judges.
+//!
+//! Province effects: one regression per evaluation window,
+//! `dlog_output ~ Σ_p x_p | province_code^sector_code + sector_code^year`, where
+//! `x_p = ln(1 + spending of the previous year)` in province p's cells and 0 elsewhere. Each
+//! province's slope is identified from its own sectors and years, against the same sector in
+//! other provinces in the same year (the sector × year effects) and net of each cell's own trend
+//! (the cell effects). Errors are clustered by cell (province × sector); p-values are adjusted
+//! across provinces with Benjamini–Hochberg.
+
+use crate::error::{Error, PolarsContext, Result};
+use crate::models::{BootstrapSpec, ModelOptions, ModelResult, VcovSpec, fit_formula};
+use crate::panel::PilotParams;
+use crate::pipeline::config::ModelsParams;
+use crate::stats::multiple::benjamini_hochberg;
+use crate::table::{self, TableBuilder};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Fixed effects of every panel model: each cell's own trend and each sector's year shocks.
+pub const PANEL_FE: &str = "province_code^sector_code + sector_code^year";
+
+fn write_json(
+    dir: &Path,
+    name: &str,
+    result: &ModelResult,
+    outputs: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let p = dir.join(format!("{name}.json"));
+    crate::io::write_atomic(&p, result.to_json().as_bytes())?;
+    outputs.push(p);
+    Ok(())
+}
+
+/// The bootstrap numbers of a result, if it carries a bootstrap: (p-value, low, high).
+fn wild(result: &ModelResult) -> (Option<f64>, Option<f64>, Option<f64>) {
+    let v = serde_json::to_value(&result.bootstrap).unwrap_or_default();
+    let get = |k: &str| v.get(k).and_then(serde_json::Value::as_f64);
+    (get("p_value"), get("conf_low"), get("conf_high"))
+}
+
+fn options(vcov: &str, bootstrap: Option<(&str, &ModelsParams)>) -> Result<ModelOptions> {
+    let vcov = VcovSpec::parse(vcov)?;
+    let clustered = matches!(vcov, VcovSpec::Cluster(_));
+    Ok(ModelOptions {
+        vcov,
+        bootstrap: bootstrap.filter(|_| clustered).map(|(term, p)| {
+            let mut b = BootstrapSpec::new(term);
+            b.draws = p.bootstrap_draws;
+            b.seed = p.seed;
+            b
+        }),
+        ..ModelOptions::default()
+    })
+}
+
+/// Fits everything and writes `models/`. Returns the files written.
+pub fn run(
+    panel: &DataFrame,
+    params: &ModelsParams,
+    pilot: Option<&PilotParams>,
+    windows: &[(i32, i32)],
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    let mut outputs = Vec::new();
+    let mut coef_rows: Vec<(
+        String,
+        crate::stats::feols::Term,
+        (Option<f64>, Option<f64>, Option<f64>),
+    )> = Vec::new();
+    for spec in &params.specs {
+        let opts = options(&spec.vcov, spec.bootstrap.as_deref().map(|t| (t, params)))?;
+        let result = fit_formula(panel, &spec.formula, &opts)
+            .map_err(|e| Error::Model(format!("model \"{}\": {e}", spec.name)))?;
+        write_json(dir, &spec.name, &result, &mut outputs)?;
+        for t in &result.coefficients {
+            let w = if spec.bootstrap.as_deref() == Some(t.term.as_str()) {
+                wild(&result)
+            } else {
+                (None, None, None)
+            };
+            coef_rows.push((spec.name.clone(), t.clone(), w));
+        }
+    }
+
+    if let Some(pilot) = pilot {
+        let (result, mut es) = event_study(panel, pilot, params)?;
+        write_json(dir, "event_study", &result, &mut outputs)?;
+        for t in &result.coefficients {
+            coef_rows.push(("event_study".into(), t.clone(), (None, None, None)));
+        }
+        let p = dir.join("event_study.parquet");
+        crate::io::write_parquet(&mut es, &p)?;
+        outputs.push(p);
+    }
+
+    let mut coefs = TableBuilder::new()
+        .str(
+            "model",
+            coef_rows.iter().map(|r| Some(r.0.clone())).collect(),
+        )
+        .str(
+            "term",
+            coef_rows.iter().map(|r| Some(r.1.term.clone())).collect(),
+        )
+        .f64_dense("estimate", coef_rows.iter().map(|r| r.1.estimate).collect())
+        .f64_dense(
+            "std_error",
+            coef_rows.iter().map(|r| r.1.std_error).collect(),
+        )
+        .f64_dense(
+            "statistic",
+            coef_rows.iter().map(|r| r.1.statistic).collect(),
+        )
+        .f64_dense("p_value", coef_rows.iter().map(|r| r.1.p_value).collect())
+        .f64_dense("conf_low", coef_rows.iter().map(|r| r.1.conf_low).collect())
+        .f64_dense(
+            "conf_high",
+            coef_rows.iter().map(|r| r.1.conf_high).collect(),
+        )
+        .f64("p_value_wild", coef_rows.iter().map(|r| r.2.0).collect())
+        .f64("conf_low_wild", coef_rows.iter().map(|r| r.2.1).collect())
+        .f64("conf_high_wild", coef_rows.iter().map(|r| r.2.2).collect())
+        .build()?;
+    let p = dir.join("coefficients.parquet");
+    crate::io::write_parquet(&mut coefs, &p)?;
+    outputs.push(p);
+
+    let mut effects = province_effects(panel, windows)?;
+    let p = dir.join("province_effects.parquet");
+    crate::io::write_parquet(&mut effects, &p)?;
+    outputs.push(p);
+    Ok(outputs)
+}
+
+fn event_name(k: i32) -> String {
+    if k < 0 {
+        format!("ev_m{}", -k)
+    } else {
+        format!("ev_p{k}")
+    }
+}
+
+/// Event study of the pilot cells against never-treated provinces: log output on indicators of
+/// years relative to the pilot start (ends binned, the year before the start omitted), with cell
+/// and sector × year effects, clustered by province, and a wild cluster bootstrap interval for
+/// every period (few treated provinces make the clustered interval too optimistic). With one
+/// adoption year this two-way estimator equals Sun and Abraham's interaction-weighted one.
+pub fn event_study(
+    panel: &DataFrame,
+    pilot: &PilotParams,
+    params: &ModelsParams,
+) -> Result<(ModelResult, DataFrame)> {
+    let provinces = table::strs(panel, "province_code")?;
+    let sectors = table::strs(panel, "sector_code")?;
+    let is_pilot = table::bools(panel, "pilot")?;
+    let years = table::i32s(panel, "year")?;
+    let [lo, hi] = params.event_window;
+    let keep: Vec<bool> = (0..panel.height())
+        .map(|i| {
+            is_pilot[i] != Some(true)
+                || pilot
+                    .sectors
+                    .as_ref()
+                    .is_none_or(|s| sectors[i].as_ref().is_some_and(|x| s.contains(x)))
+        })
+        .collect();
+    let mask = BooleanChunked::from_iter(keep.iter().map(|k| Some(*k)));
+    let mut df = panel
+        .filter(&mask)
+        .ctx(|| "cannot select event-study rows".into())?;
+    let treated: Vec<bool> = (0..panel.height())
+        .filter(|&i| keep[i])
+        .map(|i| is_pilot[i] == Some(true))
+        .collect();
+    let rel: Vec<i32> = (0..panel.height())
+        .filter(|&i| keep[i])
+        .map(|i| (years[i].unwrap_or(0) - pilot.start_year).clamp(lo, hi))
+        .collect();
+    let periods: Vec<i32> = (lo..=hi).filter(|k| *k != -1).collect();
+    for &k in &periods {
+        let v: Vec<f64> = rel
+            .iter()
+            .zip(&treated)
+            .map(|(r, t)| if *t && *r == k { 1.0 } else { 0.0 })
+            .collect();
+        df.with_column(Column::new(event_name(k).into(), v))
+            .ctx(|| "cannot add event indicators".into())?;
+    }
+    let _ = provinces;
+    let rhs: Vec<String> = periods.iter().map(|k| event_name(*k)).collect();
+    let formula = format!("log_output ~ {} | {PANEL_FE}", rhs.join(" + "));
+    let result = fit_formula(&df, &formula, &options("cluster:province_code", None)?)?;
+    let mut rows: Vec<(
+        i32,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        bool,
+    )> = Vec::new();
+    for k in lo..=hi {
+        if k == -1 {
+            rows.push((
+                k,
+                Some(0.0),
+                Some(0.0),
+                Some(0.0),
+                Some(0.0),
+                Some(0.0),
+                Some(0.0),
+                None,
+                true,
+            ));
+            continue;
+        }
+        let name = event_name(k);
+        let Some(t) = result.coefficient(&name) else {
+            rows.push((k, None, None, None, None, None, None, None, false));
+            continue;
+        };
+        let boot = fit_formula(
+            &df,
+            &formula,
+            &options("cluster:province_code", Some((name.as_str(), params)))?,
+        )?;
+        let (pw, lw, hw) = wild(&boot);
+        rows.push((
+            k,
+            Some(t.estimate),
+            Some(t.std_error),
+            Some(t.conf_low),
+            Some(t.conf_high),
+            lw,
+            hw,
+            pw,
+            false,
+        ));
+    }
+    let table = TableBuilder::new()
+        .i32("rel_year", rows.iter().map(|r| Some(r.0)).collect())
+        .f64("estimate", rows.iter().map(|r| r.1).collect())
+        .f64("std_error", rows.iter().map(|r| r.2).collect())
+        .f64("conf_low", rows.iter().map(|r| r.3).collect())
+        .f64("conf_high", rows.iter().map(|r| r.4).collect())
+        .f64("conf_low_wild", rows.iter().map(|r| r.5).collect())
+        .f64("conf_high_wild", rows.iter().map(|r| r.6).collect())
+        .f64("p_value_wild", rows.iter().map(|r| r.7).collect())
+        .bool("reference", rows.iter().map(|r| Some(r.8)).collect())
+        .build()?;
+    Ok((result, table))
+}
+
+/// Province-specific effects of lagged spending on output growth, one regression per window
+/// (see the module documentation).
+pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame> {
+    let provinces = table::strs(panel, "province_code")?;
+    let sectors = table::strs(panel, "sector_code")?;
+    let years = table::i32s(panel, "year")?;
+    let x = table::f64s(panel, "log_spend_lag1")?;
+    let dlog = table::f64s(panel, "dlog_output")?;
+    let mut rows: Vec<crate::flags::ProvinceEffect> = Vec::new();
+    for &(start, end) in windows {
+        let idx: Vec<usize> = (0..panel.height())
+            .filter(|&i| years[i].is_some_and(|y| y >= start && y <= end))
+            .collect();
+        let mut treated_cells: BTreeMap<&str, i64> = BTreeMap::new();
+        let mut nobs: BTreeMap<&str, i64> = BTreeMap::new();
+        for &i in &idx {
+            let p = provinces[i].as_deref().unwrap_or("");
+            if x[i].is_some() && dlog[i].is_some() {
+                *nobs.entry(p).or_default() += 1;
+                if x[i].is_some_and(|v| v > 0.0) {
+                    *treated_cells.entry(p).or_default() += 1;
+                }
+            }
+        }
+        let supported: Vec<&str> = treated_cells.keys().copied().collect();
+        let mut cols: Vec<Column> = vec![
+            Column::new(
+                "dlog_output".into(),
+                idx.iter()
+                    .map(|&i| dlog[i])
+                    .collect::<Float64Chunked>()
+                    .into_series(),
+            ),
+            Column::new(
+                "province_code".into(),
+                idx.iter()
+                    .map(|&i| provinces[i].clone())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "sector_code".into(),
+                idx.iter().map(|&i| sectors[i].clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "year".into(),
+                idx.iter()
+                    .map(|&i| years[i])
+                    .collect::<Int32Chunked>()
+                    .into_series(),
+            ),
+            Column::new(
+                "cell".into(),
+                idx.iter()
+                    .map(|&i| {
+                        format!(
+                            "{}_{}",
+                            provinces[i].as_deref().unwrap_or(""),
+                            sectors[i].as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        ];
+        for p in &supported {
+            let v: Float64Chunked = idx
+                .iter()
+                .map(|&i| {
+                    if provinces[i].as_deref() == Some(p) {
+                        x[i]
+                    } else {
+                        x[i].map(|_| 0.0)
+                    }
+                })
+                .collect();
+            cols.push(Column::new(format!("x_{p}").into(), v.into_series()));
+        }
+        let df = DataFrame::new_infer_height(cols).ctx(|| "cannot build effect table".into())?;
+        let rhs: Vec<String> = supported.iter().map(|p| format!("x_{p}")).collect();
+        let all_provinces: std::collections::BTreeSet<&str> = idx
+            .iter()
+            .filter_map(|&i| provinces[i].as_deref())
+            .collect();
+        let mut window_rows: Vec<crate::flags::ProvinceEffect> = all_provinces
+            .iter()
+            .map(|p| crate::flags::ProvinceEffect {
+                province: p.to_string(),
+                start,
+                end,
+                nobs: nobs.get(p).copied().unwrap_or(0),
+                n_treated_cells: treated_cells.get(p).copied().unwrap_or(0),
+                ..Default::default()
+            })
+            .collect();
+        if !rhs.is_empty() {
+            let formula = format!("dlog_output ~ {} | {PANEL_FE}", rhs.join(" + "));
+            let fit = fit_formula(&df, &formula, &options("cluster:cell", None)?)?;
+            for r in window_rows.iter_mut() {
+                if let Some(t) = fit.coefficient(&format!("x_{}", r.province)) {
+                    r.estimate = Some(t.estimate);
+                    r.std_error = Some(t.std_error);
+                    r.conf_low = Some(t.conf_low);
+                    r.conf_high = Some(t.conf_high);
+                    r.p_value = Some(t.p_value);
+                }
+            }
+        }
+        let p: Vec<f64> = window_rows
+            .iter()
+            .map(|r| r.p_value.unwrap_or(f64::NAN))
+            .collect();
+        for (r, q) in window_rows.iter_mut().zip(benjamini_hochberg(&p)) {
+            r.q_value = (!q.is_nan()).then_some(q);
+        }
+        rows.extend(window_rows);
+    }
+    TableBuilder::new()
+        .str(
+            "province_code",
+            rows.iter().map(|r| Some(r.province.clone())).collect(),
+        )
+        .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())
+        .i32("period_end", rows.iter().map(|r| Some(r.end)).collect())
+        .f64("estimate", rows.iter().map(|r| r.estimate).collect())
+        .f64("std_error", rows.iter().map(|r| r.std_error).collect())
+        .f64("conf_low", rows.iter().map(|r| r.conf_low).collect())
+        .f64("conf_high", rows.iter().map(|r| r.conf_high).collect())
+        .f64("p_value", rows.iter().map(|r| r.p_value).collect())
+        .f64("q_value", rows.iter().map(|r| r.q_value).collect())
+        .i64("nobs", rows.iter().map(|r| Some(r.nobs)).collect())
+        .i64(
+            "n_treated_cells",
+            rows.iter().map(|r| Some(r.n_treated_cells)).collect(),
+        )
+        .build()
+}

@@ -1,0 +1,207 @@
+//! Pipeline files (`pipelines/*.toml`): a name and sources are enough; every other key has a
+//! default, and an unknown key is an error that names it.
+
+use crate::error::{Error, Result};
+use crate::flags::FlagParams;
+use crate::indicators::IndicatorParams;
+use crate::ingest::SourceSpec;
+use crate::panel::{PanelParams, PilotParams};
+use crate::reference::Boundary;
+use std::path::{Path, PathBuf};
+
+/// One model the pipeline fits on the panel.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// File name under `models/` (without extension).
+    pub name: String,
+    /// fixest-style formula over panel columns.
+    pub formula: String,
+    /// iid | hetero | cluster:VAR | cluster:VAR1+VAR2
+    #[serde(default = "default_vcov")]
+    pub vcov: String,
+    /// Term whose wild cluster bootstrap p-value and interval are reported beside the
+    /// clustered ones (needs a cluster vcov).
+    #[serde(default)]
+    pub bootstrap: Option<String>,
+}
+
+fn default_vcov() -> String {
+    "cluster:province_code".into()
+}
+
+/// Settings of the models stage.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelsParams {
+    /// Models fitted on the panel; the first is the headline model of the report.
+    #[serde(default = "default_specs")]
+    pub specs: Vec<ModelSpec>,
+    /// Draws of the wild cluster bootstrap.
+    #[serde(default = "default_draws")]
+    pub bootstrap_draws: usize,
+    /// Seed of the bootstrap, so reruns give the same p-values.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Years before and after the pilot start shown in the event study (the ends are binned).
+    #[serde(default = "default_event_window")]
+    pub event_window: [i32; 2],
+}
+
+fn default_specs() -> Vec<ModelSpec> {
+    vec![ModelSpec {
+        name: "main".into(),
+        formula: "dlog_output ~ log_spend_lag1 | province_code^sector_code + sector_code^year"
+            .into(),
+        vcov: default_vcov(),
+        bootstrap: Some("log_spend_lag1".into()),
+    }]
+}
+fn default_draws() -> usize {
+    9_999
+}
+fn default_seed() -> u64 {
+    20_201_120
+}
+fn default_event_window() -> [i32; 2] {
+    [-5, 5]
+}
+
+impl Default for ModelsParams {
+    fn default() -> Self {
+        ModelsParams {
+            specs: default_specs(),
+            bootstrap_draws: default_draws(),
+            seed: default_seed(),
+            event_window: default_event_window(),
+        }
+    }
+}
+
+fn default_max_rejected() -> f64 {
+    crate::validate::DEFAULT_MAX_REJECTED_SHARE
+}
+
+/// A pipeline file as written.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineFile {
+    /// Name of the pipeline; outputs go to `out/<name>/` by default.
+    pub name: String,
+    /// Input files.
+    pub sources: Vec<SourceSpec>,
+    /// Label every output as synthetic data (the bundled sample).
+    #[serde(default)]
+    pub synthetic: bool,
+    /// Province map of every table: "2008" (63 provinces) or "2025" (34 units). Default: the
+    /// map in force in the newest year of the data.
+    #[serde(default)]
+    pub boundary: Option<Boundary>,
+    /// First and last year analysed.
+    #[serde(default)]
+    pub years: Option<[i32; 2]>,
+    /// Report language, "vi" or "en".
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Share of an input file's rows that may be rejected before the run fails (exit code 3).
+    #[serde(default = "default_max_rejected")]
+    pub max_rejected_share: f64,
+    #[serde(default)]
+    pub panel: PanelParams,
+    #[serde(default)]
+    pub indicators: IndicatorParams,
+    #[serde(default)]
+    pub models: ModelsParams,
+    #[serde(default)]
+    pub flags: FlagParams,
+    /// The pilot group for the event study.
+    #[serde(default)]
+    pub pilot: Option<PilotParams>,
+}
+
+/// A loaded pipeline: the file, where it is, and its sources with resolved paths.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub path: PathBuf,
+    pub file: PipelineFile,
+}
+
+impl Pipeline {
+    /// Reads and checks a pipeline file. Relative source paths resolve against the file's
+    /// folder, so a scheduled job can run from anywhere.
+    pub fn load(path: &Path) -> Result<Pipeline> {
+        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::config(
+                path,
+                "pipeline file not found; pass the path of a pipelines/*.toml file",
+            ),
+            _ => Error::io(path, e),
+        })?;
+        let mut file: PipelineFile = toml::from_str(&text).map_err(|e| {
+            Error::config(
+                path,
+                e.to_string().trim().replace('\n', " ").replace("  ", " "),
+            )
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for s in &mut file.sources {
+            if s.path.is_relative() {
+                s.path = dir.join(&s.path);
+            }
+        }
+        if file.sources.is_empty() {
+            return Err(Error::config(
+                path,
+                "no [[sources]]: name at least one input file",
+            ));
+        }
+        if !(0.0..=1.0).contains(&file.max_rejected_share) {
+            return Err(Error::config(
+                path,
+                format!(
+                    "max_rejected_share = {} must lie between 0 and 1",
+                    file.max_rejected_share
+                ),
+            ));
+        }
+        if let Some(l) = &file.lang
+            && l != "vi"
+            && l != "en"
+        {
+            return Err(Error::config(
+                path,
+                format!("lang = \"{l}\": use \"vi\" or \"en\""),
+            ));
+        }
+        if file.name.trim().is_empty() || file.name.contains(['/', '\\']) {
+            return Err(Error::config(
+                path,
+                format!("name = \"{}\" must be a plain folder name", file.name),
+            ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for s in &file.sources {
+            let n = source_name(s);
+            if !names.insert(n.clone()) {
+                return Err(Error::config(
+                    path,
+                    format!("two sources are both named \"{n}\"; give one a distinct `name`"),
+                ));
+            }
+        }
+        Ok(Pipeline {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+}
+
+/// The name a source's rejected rows are filed under.
+pub fn source_name(s: &SourceSpec) -> String {
+    s.name.clone().unwrap_or_else(|| {
+        s.path
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "source".into())
+    })
+}

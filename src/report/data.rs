@@ -1,0 +1,561 @@
+//! Reads the finished tables a run left under its output folder into plain rows for the report.
+//! Nothing here estimates anything: it selects, filters and sums what the stages wrote. A table
+//! that is absent is recorded in `missing` so the data-quality section can say so; only the
+//! panel and the flags are required.
+
+use crate::error::{Error, Result};
+use crate::table::{bools, f64s_or_null, i32s, strs, strs_or_null};
+use polars::prelude::DataFrame;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub year: i32,
+    pub province_code: String,
+    pub sector_code: Option<String>,
+    pub activity: String,
+    pub amount_mvnd: f64,
+    pub beneficiary: Option<String>,
+    pub project_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SpendRow {
+    pub year: i32,
+    pub source: String,
+    pub activity: String,
+    pub amount_mvnd: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct GrowthRow {
+    pub province_code: String,
+    pub year: i32,
+    pub output_bvnd: Option<f64>,
+    pub dlog_output: Option<f64>,
+    pub spend_lag1_mvnd: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AchievementRow {
+    pub year: i32,
+    pub planned_mvnd: Option<f64>,
+    pub disbursed_mvnd: Option<f64>,
+    pub target_trainees: Option<f64>,
+    pub achieved_trainees: Option<f64>,
+    pub target_models: Option<f64>,
+    pub achieved_models: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Coefficient {
+    pub model: String,
+    pub term: String,
+    pub estimate: f64,
+    pub std_error: Option<f64>,
+    pub p_value: Option<f64>,
+    pub conf_low: Option<f64>,
+    pub conf_high: Option<f64>,
+    pub p_value_wild: Option<f64>,
+    pub conf_low_wild: Option<f64>,
+    pub conf_high_wild: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub rel_year: i32,
+    pub estimate: f64,
+    pub conf_low: Option<f64>,
+    pub conf_high: Option<f64>,
+    pub conf_low_wild: Option<f64>,
+    pub conf_high_wild: Option<f64>,
+    pub reference: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlagRow {
+    pub province_code: String,
+    pub period_start: i32,
+    pub period_end: i32,
+    pub n_grants: Option<f64>,
+    pub total_mvnd: Option<f64>,
+    pub median_grant_mvnd: Option<f64>,
+    pub small_grant_share: Option<f64>,
+    pub eff_sectors: Option<f64>,
+    pub effect: Option<f64>,
+    pub effect_conf_low: Option<f64>,
+    pub effect_conf_high: Option<f64>,
+    pub effect_q_value: Option<f64>,
+    pub flagged: bool,
+    pub status: String,
+    pub reasons: String,
+    pub reason_vi: String,
+    pub reason_en: String,
+    pub rank: Option<i32>,
+}
+
+/// Null cells per column of one table.
+#[derive(Debug, Clone)]
+pub struct MissingCells {
+    pub table: String,
+    pub rows: usize,
+    pub by_column: Vec<(String, usize)>,
+}
+
+/// A fitted model's headline, from `models/<name>.json`.
+#[derive(Debug, Clone)]
+pub struct ModelSummary {
+    pub name: String,
+    pub formula: String,
+    pub nobs: Option<f64>,
+    pub vcov: String,
+    pub json: serde_json::Value,
+}
+
+#[derive(Debug, Default)]
+pub struct ReportData {
+    pub grants: Option<Vec<Grant>>,
+    pub spending: Option<Vec<SpendRow>>,
+    pub growth: Option<Vec<GrowthRow>>,
+    pub achievement: Option<Vec<AchievementRow>>,
+    pub coefficients: Option<Vec<Coefficient>>,
+    pub event_study: Option<Vec<EventRow>>,
+    pub models: Vec<ModelSummary>,
+    pub flags: Vec<FlagRow>,
+    /// Provinces the panel marks as pilot.
+    pub panel_pilots: Vec<String>,
+    pub panel_rows: usize,
+    pub panel_missing_output: usize,
+    pub panel_years: Option<(i32, i32)>,
+    /// (source file name, reason, rows).
+    pub rejected: Vec<(String, String, usize)>,
+    pub missing_cells: Vec<MissingCells>,
+    pub manifest: Option<serde_json::Value>,
+    /// Optional tables that were absent, as paths relative to the output folder.
+    pub missing: Vec<String>,
+}
+
+fn read_optional(out: &Path, rel: &str, missing: &mut Vec<String>) -> Result<Option<DataFrame>> {
+    let path = out.join(rel);
+    if !path.exists() {
+        missing.push(rel.to_string());
+        return Ok(None);
+    }
+    crate::io::read_parquet(&path).map(Some)
+}
+
+fn read_required(out: &Path, rel: &str, stage: &str) -> Result<DataFrame> {
+    let path = out.join(rel);
+    if !path.exists() {
+        return Err(Error::Other(format!(
+            "{} is missing: the report needs it; run the {stage} stage first (khuyencong run)",
+            path.display()
+        )));
+    }
+    crate::io::read_parquet(&path)
+}
+
+fn text(v: Option<String>) -> String {
+    crate::text::clean(&v.unwrap_or_default())
+}
+
+fn opt_text(v: Option<String>) -> Option<String> {
+    v.map(|s| crate::text::clean(&s)).filter(|s| !s.is_empty())
+}
+
+fn missing_cells(name: &str, df: &DataFrame) -> MissingCells {
+    MissingCells {
+        table: name.to_string(),
+        rows: df.height(),
+        by_column: df
+            .columns()
+            .iter()
+            .map(|c| (c.name().to_string(), c.null_count()))
+            .collect(),
+    }
+}
+
+impl ReportData {
+    pub fn load(out: &Path) -> Result<ReportData> {
+        let mut d = ReportData::default();
+        let mut missing = Vec::new();
+
+        let flags = read_required(out, "flags/flags.parquet", "flags")?;
+        d.flags = read_flags(&flags)?;
+        let panel = read_required(out, "panel/panel.parquet", "panel")?;
+        read_panel(&panel, &mut d)?;
+        d.missing_cells
+            .push(missing_cells("panel/panel.parquet", &panel));
+
+        if let Some(df) = read_optional(out, "clean/funding.parquet", &mut missing)? {
+            d.grants = Some(read_grants(&df)?);
+            d.missing_cells
+                .push(missing_cells("clean/funding.parquet", &df));
+        }
+        if let Some(df) = read_optional(out, "clean/output.parquet", &mut missing)? {
+            d.missing_cells
+                .push(missing_cells("clean/output.parquet", &df));
+        }
+        if let Some(df) = read_optional(out, "indicators/spending_by_year.parquet", &mut missing)? {
+            let year = i32s(&df, "year")?;
+            let source = strs(&df, "source")?;
+            let activity = strs(&df, "activity")?;
+            let amount = f64s_or_null(&df, "amount_mvnd")?;
+            d.spending = Some(
+                (0..df.height())
+                    .filter_map(|i| {
+                        Some(SpendRow {
+                            year: year[i]?,
+                            source: text(source[i].clone()),
+                            activity: text(activity[i].clone()),
+                            amount_mvnd: amount[i]?,
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        if let Some(df) = read_optional(out, "indicators/growth.parquet", &mut missing)? {
+            let prov = strs(&df, "province_code")?;
+            let year = i32s(&df, "year")?;
+            let output = f64s_or_null(&df, "output_bvnd")?;
+            let dlog = f64s_or_null(&df, "dlog_output")?;
+            let lag = f64s_or_null(&df, "spend_lag1_mvnd")?;
+            d.growth = Some(
+                (0..df.height())
+                    .filter_map(|i| {
+                        Some(GrowthRow {
+                            province_code: prov[i].clone()?,
+                            year: year[i]?,
+                            output_bvnd: output[i],
+                            dlog_output: dlog[i],
+                            spend_lag1_mvnd: lag[i],
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        if let Some(df) = read_optional(out, "indicators/achievement.parquet", &mut missing)? {
+            let year = i32s(&df, "year")?;
+            let cols: Vec<Vec<Option<f64>>> = [
+                "planned_mvnd",
+                "disbursed_mvnd",
+                "target_trainees",
+                "achieved_trainees",
+                "target_models",
+                "achieved_models",
+            ]
+            .iter()
+            .map(|c| f64s_or_null(&df, c))
+            .collect::<Result<_>>()?;
+            d.achievement = Some(
+                (0..df.height())
+                    .filter_map(|i| {
+                        Some(AchievementRow {
+                            year: year[i]?,
+                            planned_mvnd: cols[0][i],
+                            disbursed_mvnd: cols[1][i],
+                            target_trainees: cols[2][i],
+                            achieved_trainees: cols[3][i],
+                            target_models: cols[4][i],
+                            achieved_models: cols[5][i],
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        if let Some(df) = read_optional(out, "models/coefficients.parquet", &mut missing)? {
+            d.coefficients = Some(read_coefficients(&df)?);
+        }
+        if let Some(df) = read_optional(out, "models/event_study.parquet", &mut missing)? {
+            d.event_study = Some(read_event_study(&df)?);
+        }
+        d.models = read_models(&out.join("models"))?;
+        if d.models.is_empty() {
+            missing.push("models/*.json".to_string());
+        }
+        d.rejected = read_rejected(&out.join("rejected"))?;
+        let manifest = out.join("manifest.json");
+        if manifest.exists() {
+            let bytes = std::fs::read(&manifest).map_err(|e| Error::io(&manifest, e))?;
+            d.manifest = serde_json::from_slice(&bytes).ok();
+        } else {
+            missing.push("manifest.json".to_string());
+        }
+        d.missing = missing;
+        Ok(d)
+    }
+
+    /// The model whose key term the report draws: `main` when present, else the first one.
+    pub fn main_model(&self) -> Option<&ModelSummary> {
+        self.models
+            .iter()
+            .find(|m| m.name == "main")
+            .or(self.models.first())
+    }
+
+    /// The spending term of the main model: the first coefficient whose name mentions spending.
+    pub fn main_spend_term(&self) -> Option<Coefficient> {
+        let model = self.main_model()?;
+        if let Some(c) = self.coefficients.as_ref().and_then(|cs| {
+            cs.iter()
+                .find(|c| c.model == model.name && c.term.contains("spend"))
+        }) {
+            return Some(c.clone());
+        }
+        let coefs = model.json.get("coefficients")?.as_array()?;
+        let c = coefs.iter().find(|c| {
+            c.get("term")
+                .and_then(|t| t.as_str())
+                .is_some_and(|t| t.contains("spend"))
+        })?;
+        let f = |k: &str| c.get(k).and_then(|v| v.as_f64());
+        let boot = model.json.get("bootstrap");
+        let b = |k: &str| boot.and_then(|b| b.get(k)).and_then(|v| v.as_f64());
+        Some(Coefficient {
+            model: model.name.clone(),
+            term: c.get("term")?.as_str()?.to_string(),
+            estimate: f("estimate")?,
+            std_error: f("std_error"),
+            p_value: f("p_value"),
+            conf_low: f("conf_low"),
+            conf_high: f("conf_high"),
+            p_value_wild: b("p_value"),
+            conf_low_wild: b("conf_low"),
+            conf_high_wild: b("conf_high"),
+        })
+    }
+}
+
+fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
+    let prov = strs(df, "province_code")?;
+    let start = i32s(df, "period_start")?;
+    let end = i32s(df, "period_end")?;
+    let num = |c: &str| f64s_or_null(df, c);
+    let (n_grants, total, median, small, eff) = (
+        num("n_grants")?,
+        num("total_mvnd")?,
+        num("median_grant_mvnd")?,
+        num("small_grant_share")?,
+        num("eff_sectors")?,
+    );
+    let (effect, lo, hi, q) = (
+        num("effect")?,
+        num("effect_conf_low")?,
+        num("effect_conf_high")?,
+        num("effect_q_value")?,
+    );
+    let flagged = bools(df, "flagged")?;
+    let status = strs_or_null(df, "status")?;
+    let reasons = strs_or_null(df, "reasons")?;
+    let reason_vi = strs_or_null(df, "reason_vi")?;
+    let reason_en = strs_or_null(df, "reason_en")?;
+    let rank = if df.column("rank").is_ok() {
+        i32s(df, "rank")?
+    } else {
+        vec![None; df.height()]
+    };
+    Ok((0..df.height())
+        .filter_map(|i| {
+            Some(FlagRow {
+                province_code: prov[i].clone()?,
+                period_start: start[i]?,
+                period_end: end[i]?,
+                n_grants: n_grants[i],
+                total_mvnd: total[i],
+                median_grant_mvnd: median[i],
+                small_grant_share: small[i],
+                eff_sectors: eff[i],
+                effect: effect[i],
+                effect_conf_low: lo[i],
+                effect_conf_high: hi[i],
+                effect_q_value: q[i],
+                flagged: flagged[i].unwrap_or(false),
+                status: text(status[i].clone()),
+                reasons: text(reasons[i].clone()),
+                reason_vi: text(reason_vi[i].clone()),
+                reason_en: text(reason_en[i].clone()),
+                rank: rank[i],
+            })
+        })
+        .collect())
+}
+
+fn read_panel(df: &DataFrame, d: &mut ReportData) -> Result<()> {
+    d.panel_rows = df.height();
+    let years = i32s(df, "year")?;
+    let lo = years.iter().flatten().min().copied();
+    let hi = years.iter().flatten().max().copied();
+    d.panel_years = lo.zip(hi);
+    if df.column("missing_output").is_ok() {
+        d.panel_missing_output = bools(df, "missing_output")?
+            .iter()
+            .filter(|v| **v == Some(true))
+            .count();
+    }
+    if df.column("pilot").is_ok() {
+        let prov = strs(df, "province_code")?;
+        let pilot = bools(df, "pilot")?;
+        let mut pilots: Vec<String> = prov
+            .into_iter()
+            .zip(pilot)
+            .filter(|(_, p)| *p == Some(true))
+            .filter_map(|(c, _)| c)
+            .collect();
+        pilots.sort();
+        pilots.dedup();
+        d.panel_pilots = pilots;
+    }
+    Ok(())
+}
+
+fn read_grants(df: &DataFrame) -> Result<Vec<Grant>> {
+    let year = i32s(df, "year")?;
+    let prov = strs(df, "province_code")?;
+    let sector = strs_or_null(df, "sector_code")?;
+    let activity = strs_or_null(df, "activity")?;
+    let amount = f64s_or_null(df, "amount_mvnd")?;
+    let beneficiary = strs_or_null(df, "beneficiary")?;
+    let project = strs_or_null(df, "project_id")?;
+    Ok((0..df.height())
+        .filter_map(|i| {
+            Some(Grant {
+                year: year[i]?,
+                province_code: prov[i].clone()?,
+                sector_code: sector[i].clone(),
+                activity: text(activity[i].clone()),
+                amount_mvnd: amount[i]?,
+                beneficiary: opt_text(beneficiary[i].clone()),
+                project_id: opt_text(project[i].clone()),
+            })
+        })
+        .collect())
+}
+
+fn read_coefficients(df: &DataFrame) -> Result<Vec<Coefficient>> {
+    let model = strs(df, "model")?;
+    let term = strs(df, "term")?;
+    let num = |c: &str| f64s_or_null(df, c);
+    let est = num("estimate")?;
+    let (se, p, lo, hi) = (
+        num("std_error")?,
+        num("p_value")?,
+        num("conf_low")?,
+        num("conf_high")?,
+    );
+    let (pw, low, hiw) = (
+        num("p_value_wild")?,
+        num("conf_low_wild")?,
+        num("conf_high_wild")?,
+    );
+    Ok((0..df.height())
+        .filter_map(|i| {
+            Some(Coefficient {
+                model: text(model[i].clone()),
+                term: text(term[i].clone()),
+                estimate: est[i]?,
+                std_error: se[i],
+                p_value: p[i],
+                conf_low: lo[i],
+                conf_high: hi[i],
+                p_value_wild: pw[i],
+                conf_low_wild: low[i],
+                conf_high_wild: hiw[i],
+            })
+        })
+        .collect())
+}
+
+fn read_event_study(df: &DataFrame) -> Result<Vec<EventRow>> {
+    let rel = i32s(df, "rel_year")?;
+    let num = |c: &str| f64s_or_null(df, c);
+    let est = num("estimate")?;
+    let (lo, hi, low, hiw) = (
+        num("conf_low")?,
+        num("conf_high")?,
+        num("conf_low_wild")?,
+        num("conf_high_wild")?,
+    );
+    let reference = if df.column("reference").is_ok() {
+        bools(df, "reference")?
+    } else {
+        vec![None; df.height()]
+    };
+    let mut rows: Vec<EventRow> = (0..df.height())
+        .filter_map(|i| {
+            Some(EventRow {
+                rel_year: rel[i]?,
+                estimate: est[i].unwrap_or(0.0),
+                conf_low: lo[i],
+                conf_high: hi[i],
+                conf_low_wild: low[i],
+                conf_high_wild: hiw[i],
+                reference: reference[i].unwrap_or(false),
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| r.rel_year);
+    Ok(rows)
+}
+
+fn read_models(dir: &Path) -> Result<Vec<ModelSummary>> {
+    let mut models = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(models);
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let json: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::data(&path, None, format!("not a model JSON file: {e}")))?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        models.push(ModelSummary {
+            name,
+            formula: crate::text::clean(json.get("formula").and_then(|f| f.as_str()).unwrap_or("")),
+            nobs: json.get("nobs").and_then(|n| n.as_f64()),
+            vcov: crate::text::clean(json.get("vcov").and_then(|f| f.as_str()).unwrap_or("")),
+            json,
+        });
+    }
+    Ok(models)
+}
+
+fn read_rejected(dir: &Path) -> Result<Vec<(String, String, usize)>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+        .collect();
+    paths.sort();
+    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for path in paths {
+        let df = crate::io::read_parquet(&path)?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let files = strs_or_null(&df, "source_file")?;
+        let reasons = strs_or_null(&df, "reason")?;
+        for (f, r) in files.into_iter().zip(reasons) {
+            let file = opt_text(f).unwrap_or_else(|| stem.clone());
+            *counts.entry((file, text(r))).or_default() += 1;
+        }
+    }
+    let mut rows: Vec<(String, String, usize)> =
+        counts.into_iter().map(|((f, r), n)| (f, r, n)).collect();
+    rows.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| a.0.cmp(&b.0))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    Ok(rows)
+}
