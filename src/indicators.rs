@@ -261,12 +261,10 @@ pub fn compute(
         .collect();
 
     // Growth and intensity per province-year.
-    let mut g_cols: (
-        Vec<Option<String>>,
-        Vec<Option<i32>>,
-        Vec<Option<f64>>,
-        Vec<Option<f64>>,
-    ) = Default::default();
+    let mut g_province: Vec<Option<String>> = Vec::new();
+    let mut g_year: Vec<Option<i32>> = Vec::new();
+    let mut g_out: Vec<Option<f64>> = Vec::new();
+    let mut g_dlog: Vec<Option<f64>> = Vec::new();
     let mut g_spend = Vec::new();
     let mut g_lag = Vec::new();
     let mut i_est = Vec::new();
@@ -280,10 +278,10 @@ pub fn compute(
             let s = spend_py.get(&(p.clone(), y)).copied().unwrap_or(0.0);
             let s_lag =
                 (y > first).then(|| spend_py.get(&(p.clone(), y - 1)).copied().unwrap_or(0.0));
-            g_cols.0.push(Some(p.clone()));
-            g_cols.1.push(Some(y));
-            g_cols.2.push(out);
-            g_cols.3.push(match (prev, out) {
+            g_province.push(Some(p.clone()));
+            g_year.push(Some(y));
+            g_out.push(out);
+            g_dlog.push(match (prev, out) {
                 (Some(a), Some(b)) if a > 0.0 && b > 0.0 => Some(b.ln() - a.ln()),
                 _ => None,
             });
@@ -296,18 +294,18 @@ pub fn compute(
         }
     }
     let growth = TableBuilder::new()
-        .str("province_code", g_cols.0.clone())
-        .i32("year", g_cols.1.clone())
-        .f64("output_bvnd", g_cols.2.clone())
-        .f64("dlog_output", g_cols.3)
+        .str("province_code", g_province.clone())
+        .i32("year", g_year.clone())
+        .f64("output_bvnd", g_out.clone())
+        .f64("dlog_output", g_dlog)
         .f64("spend_mvnd", g_spend.clone())
         .f64("spend_lag1_mvnd", g_lag)
         .build()?;
     let intensity = TableBuilder::new()
-        .str("province_code", g_cols.0)
-        .i32("year", g_cols.1)
+        .str("province_code", g_province)
+        .i32("year", g_year)
         .f64("spend_mvnd", g_spend)
-        .f64("output_bvnd", g_cols.2)
+        .f64("output_bvnd", g_out)
         .f64("spend_per_bvnd_output", i_per_out)
         .f64("establishments", i_est)
         .f64("spend_per_establishment_mvnd", i_per_est)

@@ -449,10 +449,12 @@ impl PanelColumns {
             spend: Vec::with_capacity(n),
             national: Vec::with_capacity(n),
             local: Vec::with_capacity(n),
-            by_activity: vec![Vec::with_capacity(n); ACTIVITIES.len()],
+            by_activity: (0..ACTIVITIES.len())
+                .map(|_| Vec::with_capacity(n))
+                .collect(),
             n_grants: Vec::with_capacity(n),
-            lags: vec![Vec::with_capacity(n); 8],
-            leads: vec![Vec::with_capacity(n); 8],
+            lags: (0..8).map(|_| Vec::with_capacity(n)).collect(),
+            leads: (0..8).map(|_| Vec::with_capacity(n)).collect(),
             log_spend_lag1: Vec::with_capacity(n),
             output: Vec::with_capacity(n),
             employment: Vec::with_capacity(n),

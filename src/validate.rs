@@ -8,10 +8,12 @@
 //! (the index > 0); activity and source are in their vocabularies.
 //!
 //! Duplicates (funding key: project_id + year; output key: year + province_code + sector_code):
-//! rows sharing a key with *conflicting* values are all rejected — no one can tell which is
-//! right, and summing or picking one would hide the problem. *Exact* duplicates (same key, same
-//! values) keep the first row; each repeat is rejected as "exact duplicate of row N", so nothing
-//! is dropped silently and a double-counted line never reaches the sums.
+//! the first row of a key is kept and every later row with that key is rejected — as "exact
+//! duplicate of row N" when its values are the same, or with both conflicting values named when
+//! they differ (a ministry list that repeats a project code further down is the usual case, and
+//! the later line is the suspect one). Nothing is summed or dropped silently: each rejected
+//! repeat is in the rejected table with its reason, and a person can swap them if the first was
+//! the wrong one. `column` names the header as it appears in the source file where known.
 //!
 //! Totals found in the source ("TỔNG CỘNG") are compared with the sum of the clean rows; a
 //! mismatch is a warning in the notes, not a failure (the total may include rejected rows).
@@ -40,6 +42,17 @@ fn fmt_num(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A cell as a person would write it: numbers without trailing zeros, text without quotes.
+fn any_text(v: &AnyValue) -> String {
+    match v {
+        AnyValue::Null => String::new(),
+        AnyValue::Float64(x) => fmt_num(*x),
+        AnyValue::String(s) => s.to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        other => other.to_string(),
+    }
+}
+
 pub fn validate(ingested: Ingested) -> Result<Validated> {
     let Ingested {
         spec,
@@ -50,6 +63,7 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
         boundary,
         mut notes,
         checks,
+        headers,
     } = ingested;
     let kind = spec.kind;
     let ctx = || format!("cannot validate {}", spec.path.display());
@@ -121,15 +135,15 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
             ),
             _ => {}
         }
-        if let Some(s) = sector.get(i) {
-            if r.sector(s).is_none_or(|x| x.code != s) {
-                set(
-                    p,
-                    "sector_code",
-                    Some(s.into()),
-                    format!("unknown sector code \"{s}\" (VSIC 2018 two-digit division expected)"),
-                );
-            }
+        if let Some(s) = sector.get(i)
+            && r.sector(s).is_none_or(|x| x.code != s)
+        {
+            set(
+                p,
+                "sector_code",
+                Some(s.into()),
+                format!("unknown sector code \"{s}\" (VSIC 2018 two-digit division expected)"),
+            );
         }
         for (name, ca) in &nums {
             let v = ca.get(i);
@@ -202,7 +216,7 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                     table
                         .column(c)
                         .and_then(|col| col.get(i))
-                        .map(|v| v.to_string())
+                        .map(|v| any_text(&v))
                         .unwrap_or_default()
                 })
                 .collect()
@@ -214,9 +228,9 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                     let v = table
                         .column(c)
                         .and_then(|col| col.get(i))
-                        .map(|v| v.to_string())
+                        .map(|v| any_text(&v))
                         .unwrap_or_default();
-                    format!("{c}={}", v.trim_matches('"'))
+                    format!("{c}={v}")
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -237,50 +251,44 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
         let mut n_exact = 0;
         for k in order {
             let g = &groups[&k];
-            if g.len() < 2 {
-                continue;
-            }
             let texts: Vec<Vec<String>> = g.iter().map(|&i| row_text(i)).collect();
             let line = |i: usize| rows.get(i).unwrap_or(0);
-            if texts.iter().all(|t| t == &texts[0]) {
-                for &i in &g[1..] {
+            let first = line(g[0]);
+            for (n, &i) in g.iter().enumerate().skip(1) {
+                if texts[n] == texts[0] {
                     n_exact += 1;
                     problem[i] = Some((
                         key_cols.join("+"),
                         Some(k.clone()),
-                        format!("exact duplicate of row {} ({k})", line(g[0])),
+                        format!("exact duplicate of row {first} ({k})"),
                     ));
+                    continue;
                 }
-            } else {
-                // Name the first differing column and its values.
+                // The first occurrence stays; this one is named with both values so a person
+                // can decide which is right.
                 let diff = (0..value_cols.len())
-                    .find(|&c| texts.iter().any(|t| t[c] != texts[0][c]))
+                    .find(|&c| texts[n][c] != texts[0][c])
                     .unwrap_or(0);
-                let shown: Vec<String> = g
-                    .iter()
-                    .zip(&texts)
-                    .map(|(&i, t)| format!("{} (row {})", t[diff].trim_matches('"'), line(i)))
-                    .collect();
-                for &i in g {
-                    n_conflict += 1;
-                    problem[i] = Some((
-                        value_cols[diff].to_string(),
-                        Some(
-                            texts[g.iter().position(|&x| x == i).unwrap_or(0)][diff]
-                                .trim_matches('"')
-                                .to_string(),
-                        ),
-                        format!(
-                            "duplicate key {k} with conflicting {}: {}",
-                            value_cols[diff],
-                            shown.join(" vs ")
-                        ),
-                    ));
+                // Funding: the repeated project code is the problem; output: the measure.
+                let shown = match kind {
+                    Kind::Funding => value_cols.iter().position(|c| *c == key_cols[0]),
+                    Kind::Output => Some(diff),
                 }
+                .unwrap_or(diff);
+                let (column, raw) = (value_cols[shown].to_string(), texts[n][shown].clone());
+                n_conflict += 1;
+                problem[i] = Some((
+                    column,
+                    Some(raw),
+                    format!(
+                        "duplicate key {k} of row {first} with conflicting {}: row {first} has {}, this row {}; the first row is kept",
+                        value_cols[diff], texts[0][diff], texts[n][diff]
+                    ),
+                ));
             }
         }
         if n_conflict + n_exact > 0 {
-            notes.push(format!("{n_conflict} rows with conflicting duplicate keys rejected; {n_exact} exact repeats rejected (first kept)"));
+            notes.push(format!("{n_conflict} later rows repeating a key with conflicting values and {n_exact} exact repeats rejected (the first occurrence of each key kept)"));
         }
     }
     // Split.
@@ -289,7 +297,8 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
     let mut rej = Rejects::default();
     for (i, p) in problem.into_iter().enumerate() {
         if let Some((c, raw, why)) = p {
-            rej.push(rows.get(i).unwrap_or(0) as usize, Some(&c), raw, why);
+            let shown = headers.get(&c).cloned().unwrap_or(c);
+            rej.push(rows.get(i).unwrap_or(0) as usize, Some(&shown), raw, why);
         }
     }
     let file = spec

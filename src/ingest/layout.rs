@@ -66,6 +66,30 @@ impl Role {
         })
     }
 
+    /// The canonical column a role fills, if any.
+    pub fn canonical(self) -> Option<&'static str> {
+        Some(match self {
+            Role::ProjectId => "project_id",
+            Role::Year => "year",
+            Role::ProvinceCode | Role::Province => "province_code",
+            Role::Sector => "sector_code",
+            Role::Activity | Role::Description => "activity",
+            Role::Source => "source",
+            Role::Amount => "amount_mvnd",
+            Role::Planned => "planned_mvnd",
+            Role::Beneficiary => "beneficiary",
+            Role::TargetTrainees => "target_trainees",
+            Role::AchievedTrainees => "achieved_trainees",
+            Role::TargetModels => "target_models",
+            Role::AchievedModels => "achieved_models",
+            Role::Output => "output_bvnd",
+            Role::Iip => "iip",
+            Role::Employment => "employment",
+            Role::Establishments => "establishments",
+            _ => return None,
+        })
+    }
+
     /// Roles that only make sense for one kind of table.
     pub fn fits(self, kind: Kind) -> bool {
         match self {
@@ -416,15 +440,25 @@ pub fn find_header(
             continue;
         }
         let years = years_of(row);
-        let texts = row.cells.iter().filter(|c| matches!(c, Cell::Text(_)));
+        // Distinct texts: a title merged across the row repeats one text in every cell.
+        let mut texts: Vec<String> = row
+            .cells
+            .iter()
+            .filter(|c| matches!(c, Cell::Text(_)))
+            .map(Cell::text)
+            .collect();
+        texts.sort();
+        texts.dedup();
+        if texts.len() < 2 {
+            continue;
+        }
         let roles = texts
-            .clone()
-            .filter(|c| {
-                let t = c.text();
+            .iter()
+            .filter(|t| {
                 overrides
                     .iter()
-                    .any(|o| crate::text::fold(o) == crate::text::fold(&t))
-                    || role_of_header(&t, kind).is_some()
+                    .any(|o| crate::text::fold(o) == crate::text::fold(t))
+                    || role_of_header(t, kind).is_some()
             })
             .count();
         // Year labels in a header are text; a data row of a long table has at most one year.

@@ -130,6 +130,9 @@ pub struct Ingested {
     pub notes: Vec<String>,
     /// Totals found in the file ("TỔNG CỘNG"), for the validation stage to compare.
     pub checks: Vec<TotalCheck>,
+    /// Canonical column → its header in the source file, so rejected rows name the column a
+    /// person sees.
+    pub headers: BTreeMap<String, String>,
 }
 
 /// Canonical columns of each kind, in table order (docs/TABLES.md).
@@ -377,6 +380,7 @@ fn fast_csv(spec: &SourceSpec, body: &[u8]) -> Result<Option<Ingested>> {
         table,
         notes,
         checks: Vec::new(),
+        headers: BTreeMap::new(),
     }))
 }
 
@@ -390,7 +394,10 @@ fn names_are_canonical(names: &[String], kind: Kind) -> bool {
         && set.contains("year")
         && set.contains("province_code")
         && has_measure
-        && names.iter().all(|n| layout::is_canonical(n, kind))
+        && names.iter().all(|n| {
+            layout::is_canonical(n, kind)
+                || matches!(n.as_str(), "boundary" | "source_file" | "source_row")
+        })
 }
 
 fn from_parquet(spec: &SourceSpec, df: DataFrame) -> Result<Ingested> {
@@ -423,6 +430,7 @@ fn from_parquet(spec: &SourceSpec, df: DataFrame) -> Result<Ingested> {
             table,
             notes,
             checks: Vec::new(),
+            headers: BTreeMap::new(),
         });
     }
     // Any other table: turn it into a grid (header on line 1) and read it like a sheet.
@@ -599,6 +607,14 @@ fn default_source(spec: &SourceSpec, header_text: &str, notes: &mut Vec<String>)
 /// code is a code of the 34-unit map.
 fn boundary_of(df: &DataFrame, forced: Option<Boundary>) -> Boundary {
     if let Some(b) = forced {
+        return b;
+    }
+    // A table written by this program carries its map.
+    if let Some(b) = df.column("boundary").ok().and_then(|c| {
+        c.str()
+            .ok()
+            .and_then(|ca| ca.get(0).and_then(Boundary::parse))
+    }) {
         return b;
     }
     let r = Reference::get();
@@ -898,6 +914,14 @@ fn from_rows(spec: &SourceSpec, rows: Vec<Row>, mut notes: Vec<String>) -> Resul
         )?;
     }
     let _ = sheet_header_text;
+    let headers: BTreeMap<String, String> = cols
+        .iter()
+        .filter_map(|c| {
+            c.role
+                .canonical()
+                .map(|n| (n.to_string(), c.header.clone()))
+        })
+        .collect();
     let rows_in = recs.len() + rejects.len() + skipped;
     let (boundary, table) = build_table(spec, recs, &mut rejects, &mut notes)?;
     let rejected = rejects.into_frame(&file_name(path))?;
@@ -910,6 +934,7 @@ fn from_rows(spec: &SourceSpec, rows: Vec<Row>, mut notes: Vec<String>) -> Resul
         boundary,
         notes,
         checks,
+        headers,
     })
 }
 

@@ -58,18 +58,18 @@ fn core(s: &str) -> Option<(bool, String)> {
         t = t
             .trim_end_matches(['*', '¹', '²', '³', '%', '†', '‡'])
             .to_string();
-        if t.ends_with(')') {
-            if let Some(open) = t.rfind('(') {
-                let inner = &t[open + 1..t.len() - 1];
-                let is_mark = inner.chars().count() <= 3
-                    && open > 0
-                    && t[..open].ends_with(|c: char| c.is_ascii_digit())
-                    && inner
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || c == '*' || c == ' ');
-                if is_mark {
-                    t.truncate(open);
-                }
+        if t.ends_with(')')
+            && let Some(open) = t.rfind('(')
+        {
+            let inner = &t[open + 1..t.len() - 1];
+            let is_mark = inner.chars().count() <= 3
+                && open > 0
+                && t[..open].ends_with(|c: char| c.is_ascii_digit())
+                && inner
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '*' || c == ' ');
+            if is_mark {
+                t.truncate(open);
             }
         }
         if t.len() == before {

@@ -106,7 +106,7 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<FileFormat> {
 /// encoding's name. Binary content and other encodings are an error that says what to do.
 pub fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, &'static str)> {
     let utf16 = |body: &[u8], le: bool| -> Result<String> {
-        if body.len() % 2 != 0 {
+        if !body.len().is_multiple_of(2) {
             return Err(data_err(
                 path,
                 "UTF-16 text with an odd number of bytes (truncated file?)",
@@ -233,9 +233,8 @@ pub fn parse_delimited(text: &str, delim: u8) -> Vec<Row> {
     let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
     let push_field = |field: &mut String, cells: &mut Vec<Cell>, quoted: &mut bool| {
         let f = std::mem::take(field);
-        cells.push(if f.trim().is_empty() && !*quoted {
-            Cell::Empty
-        } else if f.is_empty() {
+        // Whitespace-only fields, quoted or not, carry nothing.
+        cells.push(if f.trim().is_empty() {
             Cell::Empty
         } else {
             Cell::Text(f)
@@ -461,17 +460,20 @@ mod tests {
             let bytes: Vec<u8> = (0..len)
                 .map(|_| {
                     if i % 2 == 0 {
-                        b";,\"\r\n.-0123456789ab"[rng.below(20)]
+                        {
+                            let pool = b";,\"\r\n.-0123456789ab";
+                            pool[rng.below(pool.len())]
+                        }
                     } else {
                         rng.below(256) as u8
                     }
                 })
                 .collect();
-            if let Ok(FileFormat::Text) = sniff(p, &bytes) {
-                if let Ok((text, _)) = decode_text(p, &bytes) {
-                    let d = detect_delimiter(&text);
-                    let _ = parse_delimited(&text, d);
-                }
+            if let Ok(FileFormat::Text) = sniff(p, &bytes)
+                && let Ok((text, _)) = decode_text(p, &bytes)
+            {
+                let d = detect_delimiter(&text);
+                let _ = parse_delimited(&text, d);
             }
             let _ = read_workbook(Path::new("fuzz.xlsx"), bytes, None);
         }

@@ -20,6 +20,22 @@ use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Wild bootstrap p-value and interval of one term, where run.
+type Wild = (Option<f64>, Option<f64>, Option<f64>);
+
+/// One period of the event study as written to `event_study.parquet`.
+struct EventRow {
+    rel_year: i32,
+    estimate: Option<f64>,
+    std_error: Option<f64>,
+    conf_low: Option<f64>,
+    conf_high: Option<f64>,
+    conf_low_wild: Option<f64>,
+    conf_high_wild: Option<f64>,
+    p_value_wild: Option<f64>,
+    reference: bool,
+}
+
 /// Fixed effects of every panel model: each cell's own trend and each sector's year shocks.
 pub const PANEL_FE: &str = "province_code^sector_code + sector_code^year";
 
@@ -36,7 +52,7 @@ fn write_json(
 }
 
 /// The bootstrap numbers of a result, if it carries a bootstrap: (p-value, low, high).
-fn wild(result: &ModelResult) -> (Option<f64>, Option<f64>, Option<f64>) {
+fn wild(result: &ModelResult) -> Wild {
     let v = serde_json::to_value(&result.bootstrap).unwrap_or_default();
     let get = |k: &str| v.get(k).and_then(serde_json::Value::as_f64);
     (get("p_value"), get("conf_low"), get("conf_high"))
@@ -66,11 +82,7 @@ pub fn run(
     dir: &Path,
 ) -> Result<Vec<PathBuf>> {
     let mut outputs = Vec::new();
-    let mut coef_rows: Vec<(
-        String,
-        crate::stats::feols::Term,
-        (Option<f64>, Option<f64>, Option<f64>),
-    )> = Vec::new();
+    let mut coef_rows: Vec<(String, crate::stats::feols::Term, Wild)> = Vec::new();
     for spec in &params.specs {
         let opts = options(&spec.vcov, spec.bootstrap.as_deref().map(|t| (t, params)))?;
         let result = fit_formula(panel, &spec.formula, &opts)
@@ -154,7 +166,6 @@ pub fn event_study(
     pilot: &PilotParams,
     params: &ModelsParams,
 ) -> Result<(ModelResult, DataFrame)> {
-    let provinces = table::strs(panel, "province_code")?;
     let sectors = table::strs(panel, "sector_code")?;
     let is_pilot = table::bools(panel, "pilot")?;
     let years = table::i32s(panel, "year")?;
@@ -190,69 +201,67 @@ pub fn event_study(
         df.with_column(Column::new(event_name(k).into(), v))
             .ctx(|| "cannot add event indicators".into())?;
     }
-    let _ = provinces;
     let rhs: Vec<String> = periods.iter().map(|k| event_name(*k)).collect();
     let formula = format!("log_output ~ {} | {PANEL_FE}", rhs.join(" + "));
     let result = fit_formula(&df, &formula, &options("cluster:province_code", None)?)?;
-    let mut rows: Vec<(
-        i32,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        bool,
-    )> = Vec::new();
+    let mut rows: Vec<EventRow> = Vec::new();
     for k in lo..=hi {
-        if k == -1 {
-            rows.push((
-                k,
-                Some(0.0),
-                Some(0.0),
-                Some(0.0),
-                Some(0.0),
-                Some(0.0),
-                Some(0.0),
-                None,
-                true,
-            ));
-            continue;
-        }
-        let name = event_name(k);
-        let Some(t) = result.coefficient(&name) else {
-            rows.push((k, None, None, None, None, None, None, None, false));
-            continue;
+        let mut row = EventRow {
+            rel_year: k,
+            estimate: None,
+            std_error: None,
+            conf_low: None,
+            conf_high: None,
+            conf_low_wild: None,
+            conf_high_wild: None,
+            p_value_wild: None,
+            reference: k == -1,
         };
-        let boot = fit_formula(
-            &df,
-            &formula,
-            &options("cluster:province_code", Some((name.as_str(), params)))?,
-        )?;
-        let (pw, lw, hw) = wild(&boot);
-        rows.push((
-            k,
-            Some(t.estimate),
-            Some(t.std_error),
-            Some(t.conf_low),
-            Some(t.conf_high),
-            lw,
-            hw,
-            pw,
-            false,
-        ));
+        if k == -1 {
+            // The omitted period: zero by construction, drawn as a point without a band.
+            row.estimate = Some(0.0);
+            row.std_error = Some(0.0);
+            row.conf_low = Some(0.0);
+            row.conf_high = Some(0.0);
+            row.conf_low_wild = Some(0.0);
+            row.conf_high_wild = Some(0.0);
+        } else if let Some(t) = result.coefficient(&event_name(k)) {
+            let name = event_name(k);
+            let boot = fit_formula(
+                &df,
+                &formula,
+                &options("cluster:province_code", Some((name.as_str(), params)))?,
+            )?;
+            (row.p_value_wild, row.conf_low_wild, row.conf_high_wild) = wild(&boot);
+            row.estimate = Some(t.estimate);
+            row.std_error = Some(t.std_error);
+            row.conf_low = Some(t.conf_low);
+            row.conf_high = Some(t.conf_high);
+        }
+        rows.push(row);
     }
     let table = TableBuilder::new()
-        .i32("rel_year", rows.iter().map(|r| Some(r.0)).collect())
-        .f64("estimate", rows.iter().map(|r| r.1).collect())
-        .f64("std_error", rows.iter().map(|r| r.2).collect())
-        .f64("conf_low", rows.iter().map(|r| r.3).collect())
-        .f64("conf_high", rows.iter().map(|r| r.4).collect())
-        .f64("conf_low_wild", rows.iter().map(|r| r.5).collect())
-        .f64("conf_high_wild", rows.iter().map(|r| r.6).collect())
-        .f64("p_value_wild", rows.iter().map(|r| r.7).collect())
-        .bool("reference", rows.iter().map(|r| Some(r.8)).collect())
+        .i32("rel_year", rows.iter().map(|r| Some(r.rel_year)).collect())
+        .f64("estimate", rows.iter().map(|r| r.estimate).collect())
+        .f64("std_error", rows.iter().map(|r| r.std_error).collect())
+        .f64("conf_low", rows.iter().map(|r| r.conf_low).collect())
+        .f64("conf_high", rows.iter().map(|r| r.conf_high).collect())
+        .f64(
+            "conf_low_wild",
+            rows.iter().map(|r| r.conf_low_wild).collect(),
+        )
+        .f64(
+            "conf_high_wild",
+            rows.iter().map(|r| r.conf_high_wild).collect(),
+        )
+        .f64(
+            "p_value_wild",
+            rows.iter().map(|r| r.p_value_wild).collect(),
+        )
+        .bool(
+            "reference",
+            rows.iter().map(|r| Some(r.reference)).collect(),
+        )
         .build()?;
     Ok((result, table))
 }

@@ -136,7 +136,7 @@ fn now_secs() -> u64 {
 impl Runner<'_> {
     fn params(&self, stage: &str) -> serde_json::Value {
         let f = &self.pipeline.file;
-        let v = match stage {
+        match stage {
             "ingest" => serde_json::json!({ "sources": f.sources }),
             "validate" => serde_json::json!({ "max_rejected_share": f.max_rejected_share }),
             "panel" => serde_json::json!({
@@ -149,8 +149,7 @@ impl Runner<'_> {
                 "lang": self.lang, "synthetic": f.synthetic, "name": f.name,
                 "small_grant_mvnd": f.indicators.small_grant_mvnd, "pilot": f.pilot }),
             _ => serde_json::Value::Null,
-        };
-        v
+        }
     }
 
     fn inputs(&self, stage: &str) -> Vec<PathBuf> {
@@ -260,7 +259,7 @@ impl Runner<'_> {
                 "source": name, "file": spec.path.file_name().map(|f| f.to_string_lossy().into_owned()),
                 "kind": spec.kind, "rows_in": ing.rows_in, "rows": ing.table.height(),
                 "rejected": ing.rejected.height(), "skipped": ing.skipped,
-                "boundary": ing.boundary, "notes": ing.notes,
+                "boundary": ing.boundary, "notes": ing.notes, "headers": ing.headers,
                 "checks": ing.checks.iter().map(|c| serde_json::json!({
                     "line": c.line, "column": c.column, "expected": c.expected,
                 })).collect::<Vec<_>>(),
@@ -306,6 +305,7 @@ impl Runner<'_> {
                             .collect()
                     })
                     .unwrap_or_default(),
+                headers: serde_json::from_value(d["headers"].clone()).unwrap_or_default(),
             };
             let mut v = crate::validate::validate(ingested)?;
             out.rows_in += v.rows_in as u64;
@@ -614,7 +614,13 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
     let pipeline = Pipeline::load(pipeline_path)?;
     let out = out_dir_for(&pipeline, out);
     let manifest = Manifest::load(&out.join("manifest.json"))?.unwrap_or_default();
-    let lang = pipeline.file.lang.clone().unwrap_or_else(|| "vi".into());
+    // The report is judged in the language it was last written in (`run --lang` may differ
+    // from the pipeline file).
+    let lang = manifest
+        .stage("report")
+        .and_then(|e| e.parameters["lang"].as_str().map(str::to_string))
+        .or_else(|| pipeline.file.lang.clone())
+        .unwrap_or_else(|| "vi".into());
     let runner = Runner {
         pipeline: &pipeline,
         out: out.clone(),

@@ -768,35 +768,45 @@ impl Plot {
                 // Flagged last, so their markers and labels sit on top.
                 let mut order: Vec<&(f64, f64, String, String)> = points.iter().collect();
                 order.sort_by_key(|p| p.3 == "flagged");
-                let mut label_boxes: Vec<(i32, i32)> = Vec::new();
-                for (px, py, name, status) in order {
+                let mut marks: Vec<(i32, i32)> = Vec::new();
+                for (px, py, _, status) in &order {
                     let (shape, color, _) = status_style(status);
                     let at = chart.backend_coord(&(*px, *py));
-                    marker(
-                        root,
-                        at,
-                        shape,
-                        color,
-                        if status == "flagged" { 7 } else { 5 },
-                    )?;
-                    if status == "flagged" {
-                        let mut ly = at.1;
-                        while label_boxes
-                            .iter()
-                            .any(|(bx, by)| (bx - at.0).abs() < 110 && (by - ly).abs() < 15)
-                        {
-                            ly += 15;
-                        }
-                        label_boxes.push((at.0, ly));
-                        text(
-                            root,
-                            name,
-                            (at.0 + 11, ly),
-                            13.0,
-                            BLACK,
-                            (HPos::Left, VPos::Center),
-                        )?;
+                    let r = if status == "flagged" { 7 } else { 5 };
+                    marker(root, at, shape, color, r)?;
+                    marks.push(at);
+                }
+                // Labels go right of their triangle, moved down until they cover no marker and
+                // no earlier label.
+                let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::new();
+                for ((_, _, name, status), at) in order.iter().zip(&marks) {
+                    if status != "flagged" {
+                        continue;
                     }
+                    let w = text_width(root, name, 13.0) as i32;
+                    let hits = |ly: i32, boxes: &[(i32, i32, i32, i32)]| {
+                        let (x0, x1, y0, y1) = (at.0 + 10, at.0 + 12 + w, ly - 8, ly + 8);
+                        marks.iter().any(|m| {
+                            m != at && m.0 + 8 > x0 && m.0 - 8 < x1 && m.1 + 8 > y0 && m.1 - 8 < y1
+                        }) || boxes
+                            .iter()
+                            .any(|b| b.0 < x1 && b.1 > x0 && b.2 < y1 && b.3 > y0)
+                    };
+                    let mut ly = at.1;
+                    let mut tries = 0;
+                    while hits(ly, &boxes) && tries < 12 {
+                        ly += 14;
+                        tries += 1;
+                    }
+                    boxes.push((at.0 + 10, at.0 + 12 + w, ly - 8, ly + 8));
+                    text(
+                        root,
+                        name,
+                        (at.0 + 11, ly),
+                        13.0,
+                        BLACK,
+                        (HPos::Left, VPos::Center),
+                    )?;
                 }
                 let items: Vec<(Shape, RGBColor, String)> = STATUSES
                     .iter()
@@ -917,12 +927,19 @@ impl Plot {
                         (Shape::Diamond, GREY, t(lang, K::LegComparison).into()),
                     ],
                 )?;
+                root.draw(&DashedPathElement::new(
+                    vec![(xr.start + 307, yr.start), (xr.start + 307, yr.start + 18)],
+                    3,
+                    3,
+                    GREY.stroke_width(1),
+                ))
+                .d()?;
                 text(
                     root,
-                    &format!("┆ {}", t(lang, K::LegPilotStart)),
-                    (xr.start + 300, yr.start + 8),
+                    t(lang, K::LegPilotStart),
+                    (xr.start + 320, yr.start + 8),
                     14.0,
-                    GREY,
+                    BLACK,
                     (HPos::Left, VPos::Center),
                 )?;
                 let body = inner.margin(52, 0, 0, 0);
@@ -1033,6 +1050,7 @@ impl Plot {
                 let lx = xr.start + map_w + 30;
                 let items: Vec<(Shape, RGBColor, String)> = STATUSES
                     .iter()
+                    .chain(&[""])
                     .map(|s| {
                         let (shape, color, _) = status_style(s);
                         (shape, color, i18n::status(lang, s))
@@ -1145,8 +1163,9 @@ impl Plot {
                     .flatten()
                     .cloned()
                     .chain([100.0, 0.0]);
+                // Headroom above the highest value keeps the legend clear of the lines.
                 let y = padded(rates, 0.1);
-                let y = y.start.max(0.0)..y.end;
+                let y = y.start.max(0.0)..(y.end * 1.25);
                 let chart = axes(
                     &right,
                     &Axes {

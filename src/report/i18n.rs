@@ -187,6 +187,7 @@ table! {
     Yes => ("có", "yes"),
     No => ("không", "no"),
     NotAvailable => ("không có", "n/a"),
+    DefaultValue => ("mặc định (tính từ dữ liệu)", "default (derived from the data)"),
     Others => ("và {n} tỉnh khác", "and {n} more"),
 }
 
@@ -229,7 +230,8 @@ pub fn num(lang: Lang, x: f64, decimals: usize) -> String {
     let negative = x < 0.0 && raw.chars().any(|c| c.is_ascii_digit() && c != '0');
     let mut out = String::new();
     if negative {
-        out.push('−');
+        // ASCII minus: the chart font's U+2212 is not drawn reliably by the rasteriser.
+        out.push('-');
     }
     out.push_str(&grouped);
     if !frac.is_empty() {
@@ -319,7 +321,7 @@ mod tests {
         assert_eq!(num(Lang::Vi, 3916.7, 1), "3.916,7");
         assert_eq!(num(Lang::En, 3916.7, 1), "3,916.7");
         assert_eq!(num(Lang::En, 1_234_567.0, 0), "1,234,567");
-        assert_eq!(num(Lang::En, -0.04, 2), "−0.04");
+        assert_eq!(num(Lang::En, -0.04, 2), "-0.04");
         assert_eq!(num(Lang::En, -0.001, 2), "0.00");
         assert_eq!(num(Lang::Vi, 100.0, 0), "100");
         assert_eq!(pval(Lang::En, Some(0.0004)), "< 0.001");

@@ -233,7 +233,14 @@ pub fn flag_params(d: &ReportData, lang: Lang) -> Table {
         head: heads(lang, &[K::ColParameter, K::ColValue]),
         rows: super::charts::flag_parameters(d.manifest.as_ref())
             .into_iter()
-            .map(|(k, v)| vec![k, v])
+            .map(|(k, v)| {
+                let v = if v == "null" {
+                    t(lang, K::DefaultValue).to_string()
+                } else {
+                    v
+                };
+                vec![k, v]
+            })
             .collect(),
     }
 }

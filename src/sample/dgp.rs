@@ -314,7 +314,7 @@ impl World {
         self.sector_growth = (0..ns).map(|_| 0.05 + 0.02 * rng.normal()).collect();
         let pilot_sector = self.sectors.iter().position(|s| *s == PILOT_SECTOR);
         self.output = Vec::with_capacity(np);
-        for p in 0..np {
+        for (p, support_p) in support.iter().enumerate() {
             let code = self.provinces[p].code.as_str();
             let mut log_total = 2500f64.ln() + 0.9 * rng.normal();
             if BIG_PROVINCES.contains(&code) {
@@ -352,7 +352,7 @@ impl World {
                         log_y += self.sector_growth[s]
                             + YEAR_EFFECTS[t - 1]
                             + trend
-                            + beta * (1.0 + support[p][s][t - 1]).ln()
+                            + beta * (1.0 + support_p[s][t - 1]).ln()
                             + pilot
                             + NOISE_SD * rng.normal();
                     }

@@ -65,7 +65,7 @@ pub fn vn_tenths(tenths: i64) -> String {
     let int = (abs / 10).to_string();
     let mut grouped = String::new();
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(ch);

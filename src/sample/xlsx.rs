@@ -567,4 +567,35 @@ mod tests {
         assert_eq!(swap_accent_style("Hoà Bình"), "Hòa Bình");
         assert_eq!(swap_accent_style("Bình Phước"), "Bình Phước");
     }
+
+    #[test]
+    fn every_place_form_resolves_to_its_province() {
+        use crate::reference::{PlaceMatch, Reference};
+        let world = World::build(super::super::DEFAULT_SEED).unwrap();
+        let mut rng = Rng::new(1);
+        let mut forms = std::collections::BTreeSet::new();
+        for p in &world.provinces {
+            for _ in 0..200 {
+                let form = place_form(&mut rng, p);
+                match Reference::get().resolve_place(&form) {
+                    Some(PlaceMatch::Province { code, .. }) => assert_eq!(code, p.code, "{form}"),
+                    other => panic!("{form}: {other:?}"),
+                }
+                forms.insert(form);
+            }
+        }
+        for expected in [
+            "Tỉnh Bình Phước",
+            "Binh Phuoc",
+            "TP. Hồ Chí Minh",
+            "Thành phố Cần Thơ",
+            "Thanh Hoá",
+            "Khánh Hoà",
+            "Thừa Thiên Huế",
+            "BÌNH PHƯỚC",
+        ] {
+            assert!(forms.contains(expected), "{expected} never written");
+        }
+        assert_eq!(Reference::get().resolve_place("Binh Phuok"), None);
+    }
 }

@@ -105,7 +105,7 @@ pub struct BootstrapResult {
     pub seed: u64,
     pub null: f64,
     pub estimate: f64,
-    /// CRV1 t statistic of the estimate against the null (G/(G−1) correction).
+    /// CRV1 t statistic of the estimate against the null, as in the fitted table.
     pub statistic: f64,
     pub p_value: f64,
     pub conf_low: f64,
@@ -192,6 +192,10 @@ pub fn wild_cluster(
             spec.y.values.len()
         )));
     }
+    // The reported t is the ordinary CRV1 one (same small-sample factors as the fitted table).
+    let mut clustered = spec.clone();
+    clustered.vcov = Vcov::Cluster(vec![cluster]);
+    let official = feols::feols(&clustered)?;
     let mut plain = spec.clone();
     plain.vcov = Vcov::Iid;
     let design = feols::prepare(&plain)?;
@@ -289,7 +293,10 @@ pub fn wild_cluster(
     };
     let gf = g as f64;
     let scale = (gf / (gf - 1.0)).sqrt();
-    let (p_value, t_unscaled) = pieces.p_value(opts.null, opts);
+    let (p_value, _) = pieces.p_value(opts.null, opts);
+    let statistic = official
+        .term(term)
+        .map_or(f64::NAN, |t| (t.estimate - opts.null) / t.std_error);
     let (mut lo, mut hi) = (f64::NAN, f64::NAN);
     if opts.conf_int {
         let se = se_obs_unscaled * scale;
@@ -307,7 +314,7 @@ pub fn wild_cluster(
         seed: opts.seed,
         null: opts.null,
         estimate: beta[j],
-        statistic: t_unscaled / scale,
+        statistic,
         p_value,
         conf_low: lo,
         conf_high: hi,
@@ -422,10 +429,7 @@ mod tests {
         }]);
         let fit = feols::feols(&spec).unwrap();
         let t = fit.term("x").unwrap();
-        // The CRV1 t without (N−1)/(N−K) differs from fixest's by exactly that factor.
-        let n = y.len() as f64;
-        let ssc = ((n - 1.0) / (n - 2.0)).sqrt();
-        assert!((b.statistic / ssc - t.statistic).abs() < 1e-9 * t.statistic.abs());
+        assert!((b.statistic - t.statistic).abs() < 1e-12 * t.statistic.abs());
         assert!((b.estimate - t.estimate).abs() < 1e-12);
         assert!(b.conf_low < b.estimate && b.estimate < b.conf_high);
         assert!(

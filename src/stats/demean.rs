@@ -24,25 +24,46 @@ impl Factor {
 
     /// Re-codes only the rows where `keep` is true (the rest are skipped, not coded).
     pub fn from_codes_masked(codes: &[u32], keep: Option<&[bool]>) -> Factor {
-        let max = codes.iter().copied().max().unwrap_or(0) as usize;
-        let mut map = vec![u32::MAX; max + 1];
-        let mut levels = 0u32;
-        let n_keep = keep.map_or(codes.len(), |k| k.iter().filter(|&&b| b).count());
-        let mut out = Vec::with_capacity(n_keep);
+        let kept = |i: usize| keep.is_none_or(|k| k[i]);
+        let mut max = 0usize;
+        let mut n_keep = 0usize;
         for (i, &c) in codes.iter().enumerate() {
-            if keep.is_some_and(|k| !k[i]) {
-                continue;
+            if kept(i) {
+                max = max.max(c as usize);
+                n_keep += 1;
             }
-            let slot = &mut map[c as usize];
-            if *slot == u32::MAX {
-                *slot = levels;
-                levels += 1;
+        }
+        let mut out = Vec::with_capacity(n_keep);
+        if max <= 4 * n_keep + 1024 {
+            // Compact codes (the usual case): a lookup table beats hashing.
+            let mut map = vec![u32::MAX; max + 1];
+            let mut levels = 0u32;
+            for (i, &c) in codes.iter().enumerate() {
+                if !kept(i) {
+                    continue;
+                }
+                let slot = &mut map[c as usize];
+                if *slot == u32::MAX {
+                    *slot = levels;
+                    levels += 1;
+                }
+                out.push(*slot);
             }
-            out.push(*slot);
+            return Factor {
+                codes: out,
+                levels: levels as usize,
+            };
+        }
+        let mut map = std::collections::HashMap::new();
+        for (i, &c) in codes.iter().enumerate() {
+            if kept(i) {
+                let next = map.len() as u32;
+                out.push(*map.entry(c).or_insert(next));
+            }
         }
         Factor {
             codes: out,
-            levels: levels as usize,
+            levels: map.len(),
         }
     }
 
@@ -97,34 +118,35 @@ pub fn drop_singletons(fes: &[&[u32]], keep: &mut [bool]) -> usize {
     if fes.is_empty() {
         return 0;
     }
-    let maxes: Vec<usize> = fes
+    // Work on dense codes of the rows still in play (input codes may be sparse or carry a
+    // missing marker on excluded rows).
+    let all: Vec<bool> = keep.to_vec();
+    let dense: Vec<Factor> = fes
         .iter()
-        .map(|f| f.iter().copied().max().unwrap_or(0) as usize + 1)
+        .map(|f| Factor::from_codes_masked(f, Some(&all)))
         .collect();
-    let mut counts: Vec<Vec<u32>> = maxes.iter().map(|&m| vec![0u32; m]).collect();
-    for (f, cnt) in fes.iter().zip(counts.iter_mut()) {
-        for (i, &c) in f.iter().enumerate() {
-            if keep[i] {
-                cnt[c as usize] += 1;
-            }
-        }
-    }
+    let rows: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
+    let mut counts: Vec<Vec<u32>> = dense.iter().map(|f| f.counts()).collect();
+    let fes: Vec<&[u32]> = dense.iter().map(|f| f.codes.as_slice()).collect();
+    // `alive[r]` tracks row rows[r]; dense codes are indexed by r.
+    let mut alive = vec![true; rows.len()];
     loop {
         let mut changed = false;
-        for i in 0..keep.len() {
-            if !keep[i] {
+        for r in 0..rows.len() {
+            if !alive[r] {
                 continue;
             }
             if fes
                 .iter()
                 .zip(&counts)
-                .any(|(f, cnt)| cnt[f[i] as usize] == 1)
+                .any(|(f, cnt)| cnt[f[r] as usize] == 1)
             {
-                keep[i] = false;
+                alive[r] = false;
+                keep[rows[r]] = false;
                 dropped += 1;
                 changed = true;
                 for (f, cnt) in fes.iter().zip(counts.iter_mut()) {
-                    cnt[f[i] as usize] -= 1;
+                    cnt[f[r] as usize] -= 1;
                 }
             }
         }

@@ -8,6 +8,7 @@ pub mod demean;
 pub mod feols;
 pub mod linalg;
 pub mod multiple;
+pub mod ri;
 pub mod rng;
 
 /// Why a statistical routine could not produce a result.

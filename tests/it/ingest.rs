@@ -77,6 +77,7 @@ fn run(spec: &SourceSpec) -> (Ingested, Validated) {
         boundary: i.boundary,
         notes: i.notes.clone(),
         checks: i.checks.clone(),
+        headers: i.headers.clone(),
     };
     let v = validate::validate(copy).unwrap();
     assert_eq!(
@@ -598,7 +599,7 @@ fn kcqg_xlsx(path: &Path) {
             E,
             E,
         ],
-        // Row 16: the total of valid rows (1250.5 + 800 + 110.25).
+        // Row 16: the total of valid rows (1250.5 + 800 + 350 + 110.25).
         vec![
             E,
             E,
@@ -610,7 +611,7 @@ fn kcqg_xlsx(path: &Path) {
             E,
             E,
             N(12000.0),
-            N(2160.75),
+            N(2510.75),
         ],
     ];
     for (i, row) in rows.iter().enumerate() {
@@ -635,11 +636,11 @@ fn kcqg_project_list_xlsx() {
     let path = tmp("kcqg.xlsx");
     kcqg_xlsx(&path);
     let (i, v) = run(&SourceSpec::new(Kind::Funding, &path));
-    // 3 title rows + header + 2 group rows + total = 7 skipped; 11 data rows → 4 clean... of 16 lines.
+    // 15 non-blank rows: 3 title rows + header + 2 group rows + total = 7 skipped, 8 projects.
     assert_eq!(i.rows_in, 15);
     assert_eq!(v.skipped, 7);
     let clean = &v.clean;
-    assert_eq!(clean.height(), 3, "{:?}", reasons(&v.rejected));
+    assert_eq!(clean.height(), 4, "{:?}", reasons(&v.rejected));
     let ids: Vec<String> = clean
         .column("project_id")
         .unwrap()
@@ -648,7 +649,15 @@ fn kcqg_project_list_xlsx() {
         .iter()
         .map(|s| s.unwrap().to_string())
         .collect();
-    assert_eq!(ids, ["KCQG-2018-001", "KCQG-2018-002", "KCQG-2019-002"]);
+    assert_eq!(
+        ids,
+        [
+            "KCQG-2018-001",
+            "KCQG-2018-002",
+            "KCQG-2019-001",
+            "KCQG-2019-002"
+        ]
+    );
     let prov: Vec<&str> = clean
         .column("province_code")
         .unwrap()
@@ -658,7 +667,7 @@ fn kcqg_project_list_xlsx() {
         .map(|s| s.unwrap())
         .collect();
     // The place of implementation, not the regional centre that ran it.
-    assert_eq!(prov, ["70", "38", "75"]);
+    assert_eq!(prov, ["70", "38", "01", "75"]);
     let amount: Vec<f64> = clean
         .column("amount_mvnd")
         .unwrap()
@@ -667,7 +676,7 @@ fn kcqg_project_list_xlsx() {
         .iter()
         .map(|v| v.unwrap())
         .collect();
-    assert_eq!(amount, [1250.5, 800.0, 110.25]);
+    assert_eq!(amount, [1250.5, 800.0, 350.0, 110.25]);
     let act: Vec<&str> = clean
         .column("activity")
         .unwrap()
@@ -676,7 +685,10 @@ fn kcqg_project_list_xlsx() {
         .iter()
         .map(|s| s.unwrap())
         .collect();
-    assert_eq!(act, ["demonstration", "machinery", "conference"]);
+    assert_eq!(
+        act,
+        ["demonstration", "machinery", "management", "conference"]
+    );
     let src: Vec<&str> = clean
         .column("source")
         .unwrap()
@@ -685,9 +697,9 @@ fn kcqg_project_list_xlsx() {
         .iter()
         .map(|s| s.unwrap())
         .collect();
-    assert_eq!(src, ["national"; 3]);
+    assert_eq!(src, ["national"; 4]);
     let sector = clean.column("sector_code").unwrap().str().unwrap();
-    assert_eq!((sector.get(0), sector.get(2)), (Some("10"), None));
+    assert_eq!((sector.get(0), sector.get(3)), (Some("10"), None));
     let rows: Vec<i64> = clean
         .column("source_row")
         .unwrap()
@@ -696,9 +708,9 @@ fn kcqg_project_list_xlsx() {
         .iter()
         .map(|v| v.unwrap())
         .collect();
-    assert_eq!(rows, [7, 8, 15]);
+    assert_eq!(rows, [7, 8, 13, 15]);
     let rej = reasons(&v.rejected);
-    assert_eq!(rej.len(), 5, "{rej:?}");
+    assert_eq!(rej.len(), 4, "{rej:?}");
     let find = |row: i64| {
         rej.iter()
             .filter(|(r, _)| *r == row)
@@ -712,19 +724,16 @@ fn kcqg_project_list_xlsx() {
     );
     assert_eq!(find(10), "negative amount_mvnd: -50");
     assert_eq!(find(11), "not a number: \"khoảng 500\"");
-    assert!(
-        find(13).starts_with(
-            "duplicate key project_id=KCQG-2019-001, year=2019 with conflicting amount_mvnd: 350"
-        ),
-        "{}",
-        find(13)
+    // The later repeat of a project code is rejected; the first stays.
+    assert_eq!(
+        find(14),
+        "duplicate key project_id=KCQG-2019-001, year=2019 of row 13 with conflicting amount_mvnd: row 13 has 350, this row 380; the first row is kept"
     );
-    assert!(find(14).contains("380 (row 14)"), "{}", find(14));
     // The total row matches the valid rows.
     assert!(
         v.notes
             .iter()
-            .any(|n| n.contains("total row 16 (amount_mvnd) = 2160.75 equals")),
+            .any(|n| n.contains("total row 16 (amount_mvnd) = 2510.75 equals")),
         "{:?}",
         v.notes
     );
@@ -738,19 +747,29 @@ fn kcqg_project_list_xlsx() {
     );
     let file = v.rejected.column("source_file").unwrap().str().unwrap();
     assert_eq!(file.get(0), Some("kcqg.xlsx"));
-    // The rejected share (5 of 8) is far above the default: exit code 3, one line.
+    let k = rej.iter().position(|(r, _)| *r == 14).unwrap();
+    assert_eq!(
+        (col.get(k), raw.get(k)),
+        (Some("Mã đề án"), Some("KCQG-2019-001"))
+    );
+    let k = rej.iter().position(|(r, _)| *r == 10).unwrap();
+    assert_eq!(
+        (col.get(k), raw.get(k)),
+        (Some("Kinh phí KCQG hỗ trợ"), Some("-50"))
+    );
+    // The rejected share (4 of 8) is far above the default: exit code 3, one line.
     let err = validate::check_rejected_share(&v, &path, validate::DEFAULT_MAX_REJECTED_SHARE)
         .unwrap_err();
     assert_eq!(err.exit_code(), 3);
     let msg = err.to_string();
     assert!(
         msg.contains("kcqg.xlsx")
-            && msg.contains("5 of 8 rows rejected (62.5%")
+            && msg.contains("4 of 8 rows rejected (50.0%")
             && msg.contains("row 9:"),
         "{msg}"
     );
     assert!(!msg.contains('\n'));
-    assert!(validate::check_rejected_share(&v, &path, 0.7).is_ok());
+    assert!(validate::check_rejected_share(&v, &path, 0.5).is_ok());
 }
 
 #[test]
@@ -762,7 +781,7 @@ fn exact_duplicates_keep_the_first_and_reject_the_repeat() {
     )
     .unwrap();
     let (_, v) = run(&SourceSpec::new(Kind::Output, &path));
-    assert_eq!(v.clean.height(), 1);
+    assert_eq!(v.clean.height(), 2);
     let rej = reasons(&v.rejected);
     assert_eq!(
         rej[0],
@@ -773,7 +792,7 @@ fn exact_duplicates_keep_the_first_and_reject_the_repeat() {
     );
     assert!(
         rej.iter()
-            .any(|(r, s)| *r == 4 && s.contains("conflicting output_bvnd: 1 (row 4) vs 2 (row 5)")),
+            .any(|(r, s)| *r == 5 && s == "duplicate key year=2020, province_code=70, sector_code=11 of row 4 with conflicting output_bvnd: row 4 has 1, this row 2; the first row is kept"),
         "{rej:?}"
     );
     assert!(
@@ -966,5 +985,163 @@ fn random_files_never_panic() {
                 );
             }
         }
+    }
+}
+
+/// The bundled sample files read to the truth their generator wrote (`data/sample/truth.json`).
+#[test]
+fn bundled_sample_files_match_their_truth() {
+    let dir = root().join("data/sample");
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    let files = &truth["files"];
+
+    // The ministry project list: every planted bad row rejected with its reason, nothing else.
+    let k = &files["kcqg_projects.xlsx"];
+    let mut spec = SourceSpec::new(Kind::Funding, dir.join("kcqg_projects.xlsx"));
+    spec.sheet = Some("Danh mục".into());
+    let (i, v) = run(&spec);
+    assert_eq!(v.clean.height() as u64, k["project_rows"].as_u64().unwrap());
+    let mut rej = reasons(&v.rejected);
+    rej.sort();
+    let bad: Vec<i64> = truth["bad_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["row"].as_i64().unwrap())
+        .collect();
+    assert_eq!(rej.iter().map(|r| r.0).collect::<Vec<_>>(), bad, "{rej:?}");
+    for b in truth["bad_rows"].as_array().unwrap() {
+        let row = b["row"].as_i64().unwrap();
+        let reason = &rej.iter().find(|r| r.0 == row).unwrap().1;
+        let ok = match b["reason"].as_str().unwrap() {
+            "negative_amount" => reason.starts_with("negative amount_mvnd"),
+            "duplicate_project_id" => {
+                let id = b["project_id"].as_str().unwrap();
+                reason.contains(&format!("project_id={id}, year="))
+                    && reason.contains(&format!("of row {}", b["original_row"]))
+            }
+            "non_numeric_amount" => reason == "not a number: \"khoảng 500\"",
+            "unknown_place" => {
+                reason == "unknown province \"Binh Phuok\" (did you mean \"Bình Phước\"?)"
+            }
+            other => panic!("unexpected planted reason {other}"),
+        };
+        assert!(ok, "row {row}: {reason}");
+    }
+    // Title rows, header, 13 group rows, the total row.
+    assert_eq!(i.skipped, 3 + 1 + 13 + 1);
+    let total = k["total_supported_mvnd"].as_f64().unwrap();
+    let sum = v
+        .clean
+        .column("amount_mvnd")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    assert!((sum - total).abs() < 1e-6, "{sum} vs {total}");
+    assert!(
+        v.notes
+            .iter()
+            .any(|n| n.contains("(amount_mvnd)") && n.contains("equals")),
+        "{:?}",
+        v.notes
+    );
+    let planned = v
+        .clean
+        .column("planned_mvnd")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    assert!((planned - k["total_planned_mvnd"].as_f64().unwrap()).abs() < 1e-6);
+    // Bình Phước's pilot: 3,916.7 million VND a year in 2018–2020 in sector 10.
+    let bp = v
+        .clean
+        .clone()
+        .lazy()
+        .filter(
+            col("province_code")
+                .eq(lit("70"))
+                .and(col("amount_mvnd").eq(lit(3916.7))),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(bp.height(), 3);
+
+    // Local grants: a clean long CSV.
+    let (_, v) = run(&SourceSpec::new(
+        Kind::Funding,
+        dir.join("kcdp_projects.csv"),
+    ));
+    assert_eq!(
+        v.clean.height() as u64,
+        files["kcdp_projects.csv"]["rows"].as_u64().unwrap()
+    );
+    assert_eq!(v.rejected.height(), 0);
+    let local: f64 = v
+        .clean
+        .column("amount_mvnd")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    assert!((local - truth["totals"]["local_mvnd"].as_f64().unwrap()).abs() < 1e-6);
+
+    // Output by sector, and the yearbook that sums it.
+    let (_, sectors) = run(&SourceSpec::new(
+        Kind::Output,
+        dir.join("rural_output_by_sector.csv"),
+    ));
+    assert_eq!(
+        sectors.clean.height() as u64,
+        files["rural_output_by_sector.csv"]["rows"]
+            .as_u64()
+            .unwrap()
+    );
+    assert_eq!(sectors.rejected.height(), 0);
+    let (yi, yb) = run(&SourceSpec::new(
+        Kind::Output,
+        dir.join("rural_output_yearbook.csv"),
+    ));
+    assert_eq!(yb.rejected.height(), 0, "{:?}", reasons(&yb.rejected));
+    let yf = &files["rural_output_yearbook.csv"];
+    let cells = 63 * yf["year_columns"].as_u64().unwrap() - yf["missing_cells"].as_u64().unwrap();
+    assert_eq!(yb.clean.height() as u64, cells);
+    // Title, header, country, six regions, and the missing cells.
+    assert_eq!(
+        yi.skipped as u64,
+        2 + 1 + 6 + yf["missing_cells"].as_u64().unwrap()
+    );
+    let mut sums: BTreeMap<(String, i32), f64> = BTreeMap::new();
+    let y = sectors.clean.column("year").unwrap().i32().unwrap();
+    let p = sectors
+        .clean
+        .column("province_code")
+        .unwrap()
+        .str()
+        .unwrap();
+    let o = sectors.clean.column("output_bvnd").unwrap().f64().unwrap();
+    for r in 0..sectors.clean.height() {
+        if let Some(x) = o.get(r) {
+            *sums
+                .entry((p.get(r).unwrap().to_string(), y.get(r).unwrap()))
+                .or_default() += x;
+        }
+    }
+    let got = values(&yb.clean, "output_bvnd");
+    assert!(
+        got.contains_key(&("70".to_string(), 2024)),
+        "the preliminary 2024 column is read"
+    );
+    for (key, v) in &got {
+        assert!(
+            (v - sums[key]).abs() <= 0.05 + 1e-6,
+            "{key:?}: {v} vs {}",
+            sums[key]
+        );
     }
 }

@@ -94,7 +94,7 @@ fn english_report_from_fixture_has_every_chart_and_the_known_findings() {
         assert!(doc.contains("Pilot effect clear in 2 of 3 later years"));
         assert!(doc.contains("2 of 8 provinces flagged: scattered, low impact"));
         assert!(doc.contains("Disbursement reached 91% of plan, 2015–2020"));
-        assert!(doc.contains("synthetic sample data"));
+        assert!(doc.contains("Synthetic sample data"));
     }
     // Sections in the required order.
     let order: Vec<usize> = [
@@ -154,7 +154,7 @@ fn vietnamese_report_uses_vietnamese_labels_and_number_format() {
             doc.contains("Tổng kinh phí 38,8 tỷ đồng giai đoạn 2015–2020, qua 145 khoản hỗ trợ")
         );
         assert!(doc.contains("Giải ngân đạt 91% kế hoạch."));
-        assert!(doc.contains("dữ liệu mẫu tổng hợp (giả lập)"));
+        assert!(doc.contains("Dữ liệu mẫu tổng hợp (giả lập)"));
         assert!(!doc.contains("Key findings"));
     }
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
@@ -251,7 +251,7 @@ fn svg_structure_and_summary_snapshots() {
         for name in CHARTS {
             let svg = read(&dir.join(format!("report/charts/{name}.svg")));
             // Every label is NFC text in the embedded font family, never an outline.
-            assert!(svg.contains("Source: kcqg_projects.xlsx, rural_output_yearbook.csv; computed with khuyencong, synthetic sample data"));
+            assert!(svg.contains("Source: kcqg_projects.xlsx, rural_output_yearbook.csv, synthetic sample data; computed with khuyencong"));
             insta::assert_json_snapshot!(format!("svg_{name}"), svg_structure(&svg));
         }
         insta::assert_snapshot!("summary_md_en", read(&dir.join("report/summary.md")));
@@ -318,7 +318,7 @@ fn report_renders_in_a_headless_browser() {
     let dom = run(&["--dump-dom".to_string()], &probe_path);
     let line = dom
         .lines()
-        .find(|l| l.contains("PROBE images="))
+        .find(|l| l.contains("<pre id=\"probe\">"))
         .unwrap_or_else(|| {
             panic!(
                 "the probe did not run; DOM starts: {}",

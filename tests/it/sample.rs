@@ -141,7 +141,9 @@ fn yearbook_equals_sector_sums_and_subtotals_add_up() {
 
     let r = Reference::get();
     let mut country: Option<Vec<Option<f64>>> = None;
-    let mut regions: Vec<(u8, Vec<Option<f64>>, Vec<Vec<Option<f64>>>)> = Vec::new();
+    // (region id, its row, its provinces' rows)
+    type Values = Vec<Option<f64>>;
+    let mut regions: Vec<(u8, Values, Vec<Values>)> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut order = Vec::new();
     let mut missing = 0;
@@ -215,7 +217,7 @@ fn yearbook_equals_sector_sums_and_subtotals_add_up() {
     let (lo, hi) = first
         .iter()
         .fold((f64::MAX, 0f64), |(l, h), v| (l.min(*v), h.max(*v)));
-    assert!(lo >= 100.0 && lo < 1_000.0, "{lo}");
+    assert!((100.0..1_000.0).contains(&lo), "{lo}");
     assert!(hi > 10_000.0 && hi < 100_000.0, "{hi}");
 }
 
@@ -477,8 +479,16 @@ fn support_patterns_match_the_planted_groups() {
             })
             .sum::<f64>()
             / 13.0;
+        // Effective number of sectors (1 / HHI of amounts) over the whole period.
+        let total: f64 = amounts.iter().sum();
+        let mut by_sector: BTreeMap<&String, f64> = BTreeMap::new();
+        for g in &mine {
+            *by_sector.entry(&g.1).or_default() += g.3;
+        }
+        let eff = 1.0 / by_sector.values().map(|v| (v / total).powi(2)).sum::<f64>();
         match info["group"].as_str().unwrap() {
             "scattered_no_effect" | "scattered_effect" => {
+                assert!(eff >= 10.0, "{code}: {eff}");
                 assert!(
                     per_year >= 10.0 && median <= 250.0,
                     "{code}: {per_year} {median}"
@@ -486,13 +496,17 @@ fn support_patterns_match_the_planted_groups() {
                 assert!(sectors_per_year >= 7.5, "{code}: {sectors_per_year}");
             }
             "focused_no_effect" => {
+                assert!(eff <= 3.0, "{code}: {eff}");
                 assert!(per_year <= 3.0 && amounts[0] >= 800.0, "{code}");
                 assert!(sectors_per_year <= 2.0, "{code}: {sectors_per_year}");
                 // The spending moves between sectors, so each cell's spending varies.
                 let sectors: BTreeSet<_> = mine.iter().map(|g| &g.1).collect();
                 assert!(sectors.len() >= 2, "{code}");
             }
-            _ => assert!((3.0..=7.0).contains(&per_year), "{code}: {per_year}"),
+            _ => {
+                assert!((3.0..=7.0).contains(&per_year), "{code}: {per_year}");
+                assert!((3.0..9.5).contains(&eff), "{code}: {eff}");
+            }
         }
     }
     // Bình Phước's pilot: 3,916.7 million VND a year in 2018–2020 in sector 10, national.
