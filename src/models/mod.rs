@@ -4,7 +4,7 @@
 //! `crate::stats`; this module is the glue that knows column names and files.
 
 pub mod data;
-// pub mod event_study;
+pub mod event_study;
 pub mod formula;
 pub mod stage;
 
@@ -442,6 +442,52 @@ fn run_bootstrap(md: &ModelData, spec: &FeolsSpec, b: &BootstrapSpec) -> Result<
             codes: &codes,
         },
         &opts,
+    )?)
+}
+
+/// Randomization inference for `term` of `formula`: its values are permuted between the levels
+/// of column `unit` (whole paths over column `time` when given); see `stats::ri`.
+pub fn randomization_inference(
+    df: &DataFrame,
+    formula: &str,
+    opts: &ModelOptions,
+    term: &str,
+    unit: &str,
+    time: Option<&str>,
+    ri: &crate::stats::ri::RiOptions,
+) -> Result<crate::stats::ri::RiResult> {
+    let md = model_data(df, formula, opts)?;
+    for c in std::iter::once(unit).chain(time) {
+        if df.column(c).is_err() {
+            return Err(Error::Model(format!(
+                "unknown column {c} for randomization inference"
+            )));
+        }
+    }
+    let unit_codes = data::groups(df, unit)?.codes;
+    let time_codes = time.map(|t| data::groups(df, t)).transpose()?;
+    // Rows missing the unit or time cannot be permuted; leave them out like other missing rows.
+    let mut complete = md.complete.clone();
+    for (i, ok) in complete.iter_mut().enumerate() {
+        if unit_codes[i] == MISSING_CODE
+            || time_codes
+                .as_ref()
+                .is_some_and(|t| t.codes[i] == MISSING_CODE)
+        {
+            *ok = false;
+        }
+    }
+    let mut spec = md.spec(opts);
+    spec.keep = Some(&complete);
+    Ok(crate::stats::ri::randomization_inference(
+        &spec,
+        term,
+        Groups {
+            name: unit,
+            codes: &unit_codes,
+        },
+        time_codes.as_ref().map(|t| t.codes.as_slice()),
+        ri,
     )?)
 }
 

@@ -145,6 +145,16 @@ pub fn run(
     let p = dir.join("province_effects.parquet");
     crate::io::write_parquet(&mut effects, &p)?;
     outputs.push(p);
+    let span: Vec<(i32, i32)> = windows
+        .iter()
+        .copied()
+        .min_by_key(|(a, b)| (*a, -*b))
+        .into_iter()
+        .collect();
+    let mut sectors = sector_effects(panel, &span)?;
+    let p = dir.join("sector_effects.parquet");
+    crate::io::write_parquet(&mut sectors, &p)?;
+    outputs.push(p);
     Ok(outputs)
 }
 
@@ -269,6 +279,23 @@ pub fn event_study(
 /// Province-specific effects of lagged spending on output growth, one regression per window
 /// (see the module documentation).
 pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame> {
+    group_effects(panel, windows, Grouping::Province)
+}
+
+/// Sector-specific effects over the whole span: each sector's slope against the other sectors
+/// of the same province in the same year (province × year effects) and net of cell trends,
+/// clustered by province.
+pub fn sector_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame> {
+    group_effects(panel, windows, Grouping::Sector)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Grouping {
+    Province,
+    Sector,
+}
+
+fn group_effects(panel: &DataFrame, windows: &[(i32, i32)], by: Grouping) -> Result<DataFrame> {
     let provinces = table::strs(panel, "province_code")?;
     let sectors = table::strs(panel, "sector_code")?;
     let years = table::i32s(panel, "year")?;
@@ -281,8 +308,12 @@ pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<Dat
             .collect();
         let mut treated_cells: BTreeMap<&str, i64> = BTreeMap::new();
         let mut nobs: BTreeMap<&str, i64> = BTreeMap::new();
+        let group_of = |i: usize| match by {
+            Grouping::Province => provinces[i].as_deref().unwrap_or(""),
+            Grouping::Sector => sectors[i].as_deref().unwrap_or(""),
+        };
         for &i in &idx {
-            let p = provinces[i].as_deref().unwrap_or("");
+            let p = group_of(i);
             if x[i].is_some() && dlog[i].is_some() {
                 *nobs.entry(p).or_default() += 1;
                 if x[i].is_some_and(|v| v > 0.0) {
@@ -317,6 +348,18 @@ pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<Dat
                     .into_series(),
             ),
             Column::new(
+                "province_year".into(),
+                idx.iter()
+                    .map(|&i| {
+                        format!(
+                            "{}_{}",
+                            provinces[i].as_deref().unwrap_or(""),
+                            years[i].unwrap_or(0)
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
                 "cell".into(),
                 idx.iter()
                     .map(|&i| {
@@ -333,7 +376,7 @@ pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<Dat
             let v: Float64Chunked = idx
                 .iter()
                 .map(|&i| {
-                    if provinces[i].as_deref() == Some(p) {
+                    if group_of(i) == *p {
                         x[i]
                     } else {
                         x[i].map(|_| 0.0)
@@ -344,10 +387,8 @@ pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<Dat
         }
         let df = DataFrame::new_infer_height(cols).ctx(|| "cannot build effect table".into())?;
         let rhs: Vec<String> = supported.iter().map(|p| format!("x_{p}")).collect();
-        let all_provinces: std::collections::BTreeSet<&str> = idx
-            .iter()
-            .filter_map(|&i| provinces[i].as_deref())
-            .collect();
+        let all_provinces: std::collections::BTreeSet<&str> =
+            idx.iter().map(|&i| group_of(i)).collect();
         let mut window_rows: Vec<crate::flags::ProvinceEffect> = all_provinces
             .iter()
             .map(|p| crate::flags::ProvinceEffect {
@@ -360,8 +401,18 @@ pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<Dat
             })
             .collect();
         if !rhs.is_empty() {
-            let formula = format!("dlog_output ~ {} | {PANEL_FE}", rhs.join(" + "));
-            let fit = fit_formula(&df, &formula, &options("cluster:cell", None)?)?;
+            // Province slopes: against the same sector elsewhere in the same year, clustered by
+            // cell. Sector slopes: against the province's other sectors in the same year,
+            // clustered by province.
+            let (fe, cluster) = match by {
+                Grouping::Province => (PANEL_FE, "cluster:cell"),
+                Grouping::Sector => (
+                    "province_code^sector_code + province_year",
+                    "cluster:province_code",
+                ),
+            };
+            let formula = format!("dlog_output ~ {} | {fe}", rhs.join(" + "));
+            let fit = fit_formula(&df, &formula, &options(cluster, None)?)?;
             for r in window_rows.iter_mut() {
                 if let Some(t) = fit.coefficient(&format!("x_{}", r.province)) {
                     r.estimate = Some(t.estimate);
@@ -383,7 +434,10 @@ pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<Dat
     }
     TableBuilder::new()
         .str(
-            "province_code",
+            match by {
+                Grouping::Province => "province_code",
+                Grouping::Sector => "sector_code",
+            },
             rows.iter().map(|r| Some(r.province.clone())).collect(),
         )
         .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())

@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 const TILE_GRID_63: &str = include_str!("../../data/tile_grid_63.csv");
 const TILE_GRID_34: &str = include_str!("../../data/tile_grid_34.csv");
 
+/// Scale of every font size: plotters draws a size-s font with s / 1.24 pixels per em, so
+/// sizes are raised to read at report width.
+const FS: f64 = 1.25;
+
 /// Okabe–Ito colours.
 pub const BLUE: RGBColor = RGBColor(0, 114, 178);
 pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
@@ -182,14 +186,14 @@ fn text<DB: DrawingBackend>(
     color: RGBColor,
     pos: (HPos, VPos),
 ) -> DR {
-    let style = TextStyle::from(("sans-serif", size).into_font())
+    let style = TextStyle::from(("sans-serif", size * FS).into_font())
         .color(&color)
         .pos(Pos::new(pos.0, pos.1));
     root.draw(&Text::new(crate::text::clean(s), at, style)).d()
 }
 
 fn text_width<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &str, size: f64) -> u32 {
-    let style = TextStyle::from(("sans-serif", size).into_font());
+    let style = TextStyle::from(("sans-serif", size * FS).into_font());
     root.estimate_text_size(s, &style)
         .map(|(w, _)| w)
         .unwrap_or(s.chars().count() as u32 * size as u32 / 2)
@@ -249,7 +253,7 @@ fn draw_frame<DB: DrawingBackend>(
         text(
             root,
             line,
-            (28, 58 + 22 * i as i32),
+            (28, 62 + 25 * i as i32),
             17.0,
             RGBColor(70, 70, 70),
             (HPos::Left, VPos::Top),
@@ -263,7 +267,7 @@ fn draw_frame<DB: DrawingBackend>(
         GREY,
         (HPos::Left, VPos::Bottom),
     )?;
-    let top = 70 + 22 * lines.len().min(2) as u32 + 8;
+    let top = 72 + 25 * lines.len().min(2) as u32 + 8;
     Ok(root.margin(top, 34, 12, 24))
 }
 
@@ -292,15 +296,15 @@ fn axes<'a, DB: DrawingBackend>(
         .x_label_area_size(48)
         .y_label_area_size(72);
     if let Some(c) = &a.caption {
-        builder.caption(crate::text::clean(c), ("sans-serif", 17));
+        builder.caption(crate::text::clean(c), ("sans-serif", 17.0 * FS));
     }
     let mut chart = builder.build_cartesian_2d(a.x.clone(), a.y.clone()).d()?;
     chart
         .configure_mesh()
         .x_desc(crate::text::clean(&a.x_desc))
         .y_desc(crate::text::clean(&a.y_desc))
-        .axis_desc_style(("sans-serif", 15))
-        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 15.0 * FS))
+        .label_style(("sans-serif", 13.0 * FS))
         .x_label_formatter(a.x_fmt)
         .y_label_formatter(a.y_fmt)
         .x_labels(a.x_labels)
@@ -372,7 +376,7 @@ fn legend<DB: DrawingBackend>(
             BLACK,
             (HPos::Left, VPos::Center),
         )?;
-        y += 21;
+        y += 24;
     }
     Ok(())
 }
@@ -537,7 +541,7 @@ impl Plot {
                         })
                         .collect();
                     let (_, y_range) = left.get_pixel_range();
-                    for (yp, i) in spread(mids, 18, y_range.start + 6, y_range.end - 60) {
+                    for (yp, i) in spread(mids, 21, y_range.start + 6, y_range.end - 60) {
                         marker(root, (xp + 5, yp), Shape::Square, CATEGORY[i % 9], 5)?;
                         text(
                             root,
@@ -726,7 +730,9 @@ impl Plot {
                 )
             }
             Plot::Concentration { points, thresholds } => {
+                // Extra room on the right for the labels of the most scattered provinces.
                 let x = padded(points.iter().map(|p| p.0), 0.08);
+                let x = x.start..(x.end + (x.end - x.start) * 0.12);
                 let y = padded(points.iter().map(|p| p.1), 0.08);
                 let chart = axes(
                     inner,
@@ -1031,7 +1037,7 @@ impl Plot {
                     marker(root, (x0 + 11, y0 + 11), shape, color, 4)?;
                     let size = 12.0;
                     let lines = wrap(root, name, size, (cell_w - 8).max(10) as u32);
-                    let lh = 13;
+                    let lh = 16;
                     let total = lh * lines.len() as i32;
                     for (i, line) in lines.iter().enumerate() {
                         text(
@@ -1057,7 +1063,7 @@ impl Plot {
                     })
                     .collect();
                 legend(root, (lx, yr.start + 12), &items)?;
-                let mut y = yr.start + 12 + 21 * items.len() as i32 + 20;
+                let mut y = yr.start + 12 + 24 * items.len() as i32 + 20;
                 text(
                     root,
                     &format!("{}:", t(lang, K::LegFlagged)),
@@ -1067,7 +1073,7 @@ impl Plot {
                     (HPos::Left, VPos::Center),
                 )?;
                 for (i, name) in flagged_names.iter().enumerate().take(30) {
-                    y += 20;
+                    y += 23;
                     text(
                         root,
                         &format!("{}. {name}", i + 1),
@@ -1144,14 +1150,14 @@ impl Plot {
                     (HPos::Left, VPos::Center),
                 )?;
                 root.draw(&Rectangle::new(
-                    [(lx, ly + 15), (lx + 14, ly + 27)],
+                    [(lx, ly + 18), (lx + 14, ly + 30)],
                     BLUE.filled(),
                 ))
                 .d()?;
                 text(
                     root,
                     t(lang, K::LegDisbursed),
-                    (lx + 20, ly + 21),
+                    (lx + 20, ly + 24),
                     14.0,
                     BLACK,
                     (HPos::Left, VPos::Center),

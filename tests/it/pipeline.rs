@@ -626,3 +626,58 @@ fn help_text() {
     assert!(o.status.success());
     insta::assert_snapshot!(String::from_utf8_lossy(&o.stdout));
 }
+
+#[test]
+fn boundary_2025_carries_every_table_to_the_34_units() {
+    let dir = temp("b2025");
+    let pipeline = pipeline_file(&dir, &root().join("data/sample"), "");
+    let text = std::fs::read_to_string(&pipeline).unwrap();
+    std::fs::write(&pipeline, format!("boundary = \"2025\"\n{text}")).unwrap();
+    let out = dir.join("out");
+    run(&opts(&pipeline, &out)).unwrap();
+    let r = khuyencong::reference::Reference::get();
+    let units: BTreeSet<&str> = r.codes(Boundary::B2025).into_iter().collect();
+    let panel = read_parquet(&out.join("panel/panel.parquet")).unwrap();
+    let codes: BTreeSet<String> = table::strs(&panel, "province_code")
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(codes.len(), 34);
+    assert!(codes.iter().all(|c| units.contains(c.as_str())));
+
+    // New Đồng Nai's output is the old Đồng Nai plus Bình Phước, cell by cell.
+    let clean = read_parquet(&out.join("clean/output.parquet")).unwrap();
+    let (cp, cs, cy, co) = (
+        table::strs(&clean, "province_code").unwrap(),
+        table::strs(&clean, "sector_code").unwrap(),
+        table::i32s(&clean, "year").unwrap(),
+        table::f64s(&clean, "output_bvnd").unwrap(),
+    );
+    let old = |p: &str| {
+        (0..clean.height())
+            .find(|&i| {
+                cp[i].as_deref() == Some(p) && cs[i].as_deref() == Some("10") && cy[i] == Some(2020)
+            })
+            .and_then(|i| co[i])
+    };
+    let (pp, ps, py, po) = (
+        table::strs(&panel, "province_code").unwrap(),
+        table::strs(&panel, "sector_code").unwrap(),
+        table::i32s(&panel, "year").unwrap(),
+        table::f64s(&panel, "output_bvnd").unwrap(),
+    );
+    let merged = (0..panel.height())
+        .find(|&i| {
+            pp[i].as_deref() == Some("75") && ps[i].as_deref() == Some("10") && py[i] == Some(2020)
+        })
+        .and_then(|i| po[i]);
+    let expected = old("75").zip(old("70")).map(|(a, b)| a + b);
+    assert!(expected.is_some());
+    assert!((merged.unwrap() - expected.unwrap()).abs() < 1e-9);
+
+    let flags = read_parquet(&out.join("flags/flags.parquet")).unwrap();
+    let names = table::strs(&flags, "province_name").unwrap();
+    assert!(names.iter().flatten().any(|n| n == "Đồng Nai"));
+    assert!(!names.iter().flatten().any(|n| n == "Bình Phước"));
+}
