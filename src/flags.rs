@@ -130,7 +130,7 @@ pub struct Flag {
 }
 
 /// Reason codes and their sentences.
-fn sentence(code: &str, f: &Flag) -> (String, String) {
+fn sentence(code: &str, f: &Flag, min_effect: f64) -> (String, String) {
     let c = &f.conc;
     let e = &f.effect;
     let num = |v: Option<f64>, d: usize| v.map_or("–".to_string(), |v| format!("{v:.d$}"));
@@ -177,11 +177,11 @@ fn sentence(code: &str, f: &Flag) -> (String, String) {
         ),
         "EFFECT_BELOW_MINIMUM" => (
             format!(
-                "tác động ước lượng {} dưới mức tối thiểu",
+                "tác động ước lượng {} dưới mức tối thiểu {min_effect}",
                 num(e.estimate, 4)
             ),
             format!(
-                "estimated effect {} is below the minimum",
+                "estimated effect {} is below the minimum of {min_effect}",
                 num(e.estimate, 4)
             ),
         ),
@@ -338,9 +338,12 @@ pub fn assess(
                 rank: None,
                 thresholds: (thr_eff, thr_small),
             };
-            let (vi, en): (Vec<String>, Vec<String>) =
-                f.reasons.iter().map(|r| sentence(r, &f)).unzip();
-            f.reason_vi = capitalise(&vi.join("; "));
+            let (vi, en): (Vec<String>, Vec<String>) = f
+                .reasons
+                .iter()
+                .map(|r| sentence(r, &f, params.min_effect))
+                .unzip();
+            f.reason_vi = capitalise(&vi_decimals(&vi.join("; ")));
             f.reason_en = capitalise(&en.join("; "));
             window_flags.push(f);
         }
@@ -354,6 +357,21 @@ pub fn assess(
         flags.extend(window_flags);
     }
     flags
+}
+
+/// Vietnamese writes the decimal mark as a comma: "14.7" → "14,7" (only between digits).
+fn vi_decimals(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let between_digits = i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+            if c == '.' && between_digits { ',' } else { c }
+        })
+        .collect()
 }
 
 fn capitalise(s: &str) -> String {
@@ -585,6 +603,11 @@ mod tests {
         );
         assert!(flags[0].reason_en.contains("12.0 effective sectors"));
         assert!(flags[0].reason_vi.contains("90%"));
+        assert!(
+            flags[0].reason_vi.contains("12,0 ngành"),
+            "{}",
+            flags[0].reason_vi
+        );
         assert!(!flags[4].flagged && flags[4].reasons.contains(&"WIDE_INTERVAL"));
     }
 
