@@ -511,11 +511,29 @@ impl Runner<'_> {
     }
 }
 
+/// Removes temporary files a killed run left behind (their names start with "." and end with
+/// ".tmp"; see `crate::io`). Only called while holding the lock, so no live write is touched.
+fn remove_leftover_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            remove_leftover_temp_files(&path);
+        } else if name.starts_with('.') && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 /// Runs every stage of a pipeline that is not fresh.
 pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let pipeline = Pipeline::load(&opts.pipeline)?;
     let out = out_dir_for(&pipeline, opts.out.as_deref());
     let _lock = RunLock::acquire(&out)?;
+    remove_leftover_temp_files(&out);
     let manifest_path = out.join("manifest.json");
     let mut manifest = Manifest::load(&manifest_path)?.unwrap_or_default();
     manifest.program = "khuyencong".into();

@@ -349,7 +349,11 @@ fn rerun_skips_every_stage_and_a_language_change_reruns_only_the_report() {
     let pipeline = pipeline_file(&dir, &root().join("data/sample"), "");
     let out = dir.join("out");
     run(&opts(&pipeline, &out)).unwrap();
+    // What a killed write leaves behind is cleared by the next run.
+    let leftover = out.join("panel/.panel.parquet.999999.tmp");
+    std::fs::write(&leftover, b"partial").unwrap();
     let again = run(&opts(&pipeline, &out)).unwrap();
+    assert!(!leftover.exists());
     assert!(
         again.stages.iter().all(|(_, o)| *o == Outcome::Skipped),
         "{:?}",
