@@ -7,6 +7,7 @@
 
 mod csv;
 mod dgp;
+mod expect;
 mod phrases;
 mod xlsx;
 
@@ -100,6 +101,8 @@ struct Truth {
     cell_trend_sd: f64,
     growth_equation: &'static str,
     model_check: &'static str,
+    /// What the model of the design estimates in expectation on this sample (see `expect`).
+    expected_estimates: expect::Expected,
     sector_growth: BTreeMap<String, f64>,
     year_effects: BTreeMap<String, f64>,
     groups: BTreeMap<&'static str, GroupTruth>,
@@ -362,6 +365,7 @@ fn truth(
         cell_trend_sd: dgp::CELL_TREND_SD,
         growth_equation: "dlog Y[p,s,t] = g_s + d_t + u_ps + beta_p * ln(1 + S[p,s,t-1]) + pilot_effect * 1{p pilot, s = focal_sector, t >= start_year} + e, e ~ N(0, noise_sd^2), u_ps ~ N(0, cell_trend_sd^2); S = national + local support in million VND",
         model_check: "dlog_output ~ log_spend_lag1 | province_code^sector_code + sector_code^year on provinces with beta > 0 estimates beta",
+        expected_estimates: expect::expected(world),
         sector_growth: world
             .sectors
             .iter()

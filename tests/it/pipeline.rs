@@ -324,6 +324,19 @@ fn main_model_recovers_the_planted_elasticity() {
     );
     // And the interval is informative: it excludes zero.
     assert!(term.conf_low > 0.0);
+
+    // The pipeline's pooled model mixes provinces with and without an effect; the generator
+    // records the slope that mix implies for the realised spending.
+    let main: Value =
+        serde_json::from_slice(&std::fs::read(out.join("models/main.json")).unwrap()).unwrap();
+    let pooled = t["expected_estimates"]["all_provinces"].as_f64().unwrap();
+    let c = &main["coefficients"][0];
+    assert_eq!(c["term"], "log_spend_lag1");
+    assert!(
+        c["conf_low"].as_f64().unwrap() <= pooled && pooled <= c["conf_high"].as_f64().unwrap(),
+        "pooled {pooled} outside {c}"
+    );
+    assert_eq!(main["nobs"], t["expected_estimates"]["nobs_all_provinces"]);
 }
 
 #[test]

@@ -573,12 +573,12 @@ fn the_planted_elasticity_is_recovered_from_the_files() {
             );
         }
     }
-    let estimate = |effect: bool| {
+    let estimate = |effect: Option<bool>| {
         let (mut y, mut x, mut cell, mut sy) = (vec![], vec![], vec![], vec![]);
         let mut cells: HashMap<(String, String), usize> = HashMap::new();
         let mut sector_years: HashMap<(String, i32), usize> = HashMap::new();
         for (code, info) in t["provinces"].as_object().unwrap() {
-            if (info["beta"].as_f64().unwrap() > 0.0) != effect {
+            if effect.is_some_and(|e| (info["beta"].as_f64().unwrap() > 0.0) != e) {
                 continue;
             }
             for s in sample::SECTORS {
@@ -603,8 +603,22 @@ fn the_planted_elasticity_is_recovered_from_the_files() {
     };
     let beta = t["beta"].as_f64().unwrap();
     assert_eq!(beta, 0.012);
-    let with = estimate(true);
+    let with = estimate(Some(true));
     assert!((with - beta).abs() < 0.0015, "effective provinces: {with}");
-    let without = estimate(false);
+    let without = estimate(Some(false));
     assert!(without.abs() < 0.003, "no-effect provinces: {without}");
+    // The pooled fit lands on the expectation the truth records (noise sd of the slope ≈ 0.0003).
+    let expected = &t["expected_estimates"];
+    let all = estimate(None);
+    let target = expected["all_provinces"].as_f64().unwrap();
+    assert!(target < beta - 0.001, "a mix of 0.012 and 0: {target}");
+    assert!(
+        (all - target).abs() < 0.001,
+        "all provinces: {all} vs {target}"
+    );
+    let target = expected["effect_provinces"].as_f64().unwrap();
+    assert!(
+        (with - target).abs() < 0.001,
+        "effect provinces: {with} vs {target}"
+    );
 }
