@@ -15,7 +15,7 @@ pub struct Cli {
     /// More log output (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
-    /// Print nothing on success.
+    /// Print nothing on success (warnings about the data still go to the manifest).
     #[arg(short, long, global = true)]
     pub quiet: bool,
     #[command(subcommand)]
@@ -127,9 +127,10 @@ pub enum Command {
     },
 }
 
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, quiet: bool) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
+        0 if quiet => "error",
         0 => "warn",
         1 => "khuyencong=info",
         _ => "khuyencong=debug",
@@ -282,7 +283,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    init_logging(cli.verbose);
+    init_logging(cli.verbose, cli.quiet);
     match execute(&cli) {
         Ok(text) => {
             if !cli.quiet && !text.is_empty() {
