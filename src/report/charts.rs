@@ -381,6 +381,51 @@ fn legend<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Labels beside their markers: right of the marker, moved down until they cover no marker
+/// and no earlier label; a displaced label gets a thin leader line to its marker.
+fn place_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    labels: &[((i32, i32), &str)],
+    marks: &[(i32, i32)],
+) -> DR {
+    let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::new();
+    for (at, name) in labels {
+        let w = text_width(root, name, 13.0) as i32;
+        let hits = |ly: i32, boxes: &[(i32, i32, i32, i32)]| {
+            let (x0, x1, y0, y1) = (at.0 + 10, at.0 + 12 + w, ly - 8, ly + 8);
+            marks
+                .iter()
+                .any(|m| m != at && m.0 + 7 > x0 && m.0 - 7 < x1 && m.1 + 7 > y0 && m.1 - 7 < y1)
+                || boxes
+                    .iter()
+                    .any(|b| b.0 < x1 && b.1 > x0 && b.2 < y1 && b.3 > y0)
+        };
+        let mut ly = at.1;
+        let mut tries = 0;
+        while hits(ly, &boxes) && tries < 12 {
+            ly += 15;
+            tries += 1;
+        }
+        if ly != at.1 {
+            root.draw(&PathElement::new(
+                vec![(at.0 + 4, at.1 + 4), (at.0 + 10, ly)],
+                GREY.stroke_width(1),
+            ))
+            .d()?;
+        }
+        boxes.push((at.0 + 10, at.0 + 12 + w, ly - 8, ly + 8));
+        text(
+            root,
+            name,
+            (at.0 + 11, ly),
+            13.0,
+            BLACK,
+            (HPos::Left, VPos::Center),
+        )?;
+    }
+    Ok(())
+}
+
 fn status_style(status: &str) -> (Shape, RGBColor, RGBColor) {
     // (marker, marker colour, tile fill)
     match status {
@@ -668,18 +713,17 @@ impl Plot {
                         5,
                     )?;
                 }
+                let mut labels = Vec::new();
                 for (px, py, label, _) in points.iter().filter(|p| p.3) {
                     let at = chart.backend_coord(&(*px, *py));
                     marker(root, at, Shape::Triangle, VERMILLION, 6)?;
-                    text(
-                        root,
-                        label,
-                        (at.0 + 10, at.1),
-                        13.0,
-                        BLACK,
-                        (HPos::Left, VPos::Center),
-                    )?;
+                    labels.push((at, label.as_str()));
                 }
+                let marks: Vec<(i32, i32)> = points
+                    .iter()
+                    .map(|p| chart.backend_coord(&(p.0, p.1)))
+                    .collect();
+                place_labels(root, &labels, &marks)?;
                 items.push((Shape::Triangle, VERMILLION, t(lang, K::LegFlagged).into()));
                 items.push((Shape::Circle, GREY, t(lang, K::LegNotFlagged).into()));
                 let (xr, yr) = inner.get_pixel_range();
@@ -782,38 +826,13 @@ impl Plot {
                     marker(root, at, shape, color, r)?;
                     marks.push(at);
                 }
-                // Labels go right of their triangle, moved down until they cover no marker and
-                // no earlier label.
-                let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::new();
-                for ((_, _, name, status), at) in order.iter().zip(&marks) {
-                    if status != "flagged" {
-                        continue;
-                    }
-                    let w = text_width(root, name, 13.0) as i32;
-                    let hits = |ly: i32, boxes: &[(i32, i32, i32, i32)]| {
-                        let (x0, x1, y0, y1) = (at.0 + 10, at.0 + 12 + w, ly - 8, ly + 8);
-                        marks.iter().any(|m| {
-                            m != at && m.0 + 8 > x0 && m.0 - 8 < x1 && m.1 + 8 > y0 && m.1 - 8 < y1
-                        }) || boxes
-                            .iter()
-                            .any(|b| b.0 < x1 && b.1 > x0 && b.2 < y1 && b.3 > y0)
-                    };
-                    let mut ly = at.1;
-                    let mut tries = 0;
-                    while hits(ly, &boxes) && tries < 12 {
-                        ly += 14;
-                        tries += 1;
-                    }
-                    boxes.push((at.0 + 10, at.0 + 12 + w, ly - 8, ly + 8));
-                    text(
-                        root,
-                        name,
-                        (at.0 + 11, ly),
-                        13.0,
-                        BLACK,
-                        (HPos::Left, VPos::Center),
-                    )?;
-                }
+                let labels: Vec<((i32, i32), &str)> = order
+                    .iter()
+                    .zip(&marks)
+                    .filter(|(p, _)| p.3 == "flagged")
+                    .map(|(p, at)| (*at, p.2.as_str()))
+                    .collect();
+                place_labels(root, &labels, &marks)?;
                 let items: Vec<(Shape, RGBColor, String)> = STATUSES
                     .iter()
                     .map(|s| {
@@ -876,8 +895,19 @@ impl Plot {
                     GREY,
                     (HPos::Left, VPos::Top),
                 )?;
+                // The reference period is fixed at zero by construction: no interval to draw.
                 for r in rows {
                     let xv = r.rel_year as f64;
+                    if r.reference {
+                        marker(
+                            root,
+                            chart.backend_coord(&(xv, 0.0)),
+                            Shape::Hollow,
+                            BLACK,
+                            7,
+                        )?;
+                        continue;
+                    }
                     if let (Some(lo), Some(hi)) = (r.conf_low, r.conf_high) {
                         pa.draw(&PathElement::new(
                             vec![(xv - 0.09, lo), (xv - 0.09, hi)],
@@ -1229,6 +1259,7 @@ struct Prepared {
 }
 
 fn render(dir: &Path, p: &Prepared, lang: Lang) -> Result<DrawnChart> {
+    let started = std::time::Instant::now();
     let size = p.plot.size();
     let fail = |e: String| Error::Other(format!("cannot draw chart {}: {e}", p.name));
     let mut svg = String::new();
@@ -1259,6 +1290,11 @@ fn render(dir: &Path, p: &Prepared, lang: Lang) -> Result<DrawnChart> {
     let png_bytes = std::fs::read(&png_path).map_err(|e| Error::io(&png_path, e))?;
     let csv_path = dir.join(format!("{}.csv", p.name));
     crate::io::write_atomic(&csv_path, p.csv.text().as_bytes())?;
+    tracing::debug!(
+        chart = p.name,
+        ms = started.elapsed().as_millis() as u64,
+        "chart drawn"
+    );
     Ok(DrawnChart {
         name: p.name.to_string(),
         title: p.frame.title.clone(),
@@ -1285,6 +1321,14 @@ pub fn render_all(
         source: source.clone(),
     };
     let missing = |table: &str| tf(lang, K::NoTable, &[("table", table)]);
+    // "Missing" when the file is absent, "no usable rows" when it is there but empty.
+    let absent = |present: bool, table: &str| {
+        if present {
+            tf(lang, K::EmptyTable, &[("table", table)])
+        } else {
+            missing(table)
+        }
+    };
     let mut prepared: Vec<std::result::Result<Prepared, Skipped>> = Vec::new();
     let skip = |name: &str, why: String| {
         Err(Skipped {
@@ -1297,24 +1341,33 @@ pub fn render_all(
         Some(rows) if !rows.is_empty() => Ok(spending(rows, lang, &frame)),
         _ => skip(
             "spending_over_time",
-            missing("indicators/spending_by_year.parquet"),
+            absent(d.spending.is_some(), "indicators/spending_by_year.parquet"),
         ),
     });
     prepared.push(match &d.growth {
         Some(rows) if !rows.is_empty() => Ok(scatter(rows, d, facts, ctx, &frame)),
-        _ => skip("spending_vs_growth", missing("indicators/growth.parquet")),
+        _ => skip(
+            "spending_vs_growth",
+            absent(d.growth.is_some(), "indicators/growth.parquet"),
+        ),
     });
     prepared.push(match &d.grants {
         Some(g) if g.iter().any(|g| g.amount_mvnd > 0.0) => Ok(lorenz(g, facts, lang, &frame)),
-        _ => skip("lorenz_grants", missing("clean/funding.parquet")),
+        _ => skip(
+            "lorenz_grants",
+            absent(d.grants.is_some(), "clean/funding.parquet"),
+        ),
     });
     prepared.push(match facts.main_window {
         Some(w) => Ok(concentration(d, w, ctx, &frame)),
-        None => skip("concentration", missing("flags/flags.parquet")),
+        None => skip("concentration", absent(true, "flags/flags.parquet")),
     });
     prepared.push(match &d.event_study {
         Some(rows) if !rows.is_empty() => Ok(event(rows, facts, lang, &frame)),
-        _ => skip("event_study", missing("models/event_study.parquet")),
+        _ => skip(
+            "event_study",
+            absent(d.event_study.is_some(), "models/event_study.parquet"),
+        ),
     });
     prepared.push(match (&d.growth, facts.pilots.is_empty()) {
         (Some(rows), false) => multiples(rows, facts, ctx, &frame).ok_or_else(|| Skipped {
@@ -1339,11 +1392,18 @@ pub fn render_all(
         ),
     });
 
+    // Charts are independent: draw them in parallel, keep their order.
+    use rayon::prelude::*;
     let mut charts = Charts::default();
-    for p in prepared {
-        match p {
-            Ok(p) => charts.drawn.push(render(dir, &p, lang)?),
-            Err(s) => charts.skipped.push(s),
+    let drawn: Vec<Option<Result<DrawnChart>>> = prepared
+        .par_iter()
+        .map(|p| p.as_ref().ok().map(|p| render(dir, p, lang)))
+        .collect();
+    for (p, d) in prepared.into_iter().zip(drawn) {
+        match (p, d) {
+            (_, Some(d)) => charts.drawn.push(d?),
+            (Err(s), None) => charts.skipped.push(s),
+            (Ok(_), None) => {}
         }
     }
     Ok(charts)

@@ -184,7 +184,9 @@ pub fn write_fixture_outputs(dir: &Path, boundary: Boundary, markup: Option<&str
     let mut o_sector = Vec::new();
     let mut o_out = Vec::new();
     let mut o_emp = Vec::new();
-    let mut spend: BTreeMap<(usize, i32, &str), (f64, f64, f64, usize)> = BTreeMap::new();
+    // (province, year, sector) → (total, national, local, grants)
+    type CellSpend = (f64, f64, f64, usize);
+    let mut spend: BTreeMap<(usize, i32, &str), CellSpend> = BTreeMap::new();
     for g in &gs {
         let sector = if g.k % 2 == 0 { "10" } else { "16" };
         let e = spend.entry((g.prov, g.year, sector)).or_default();
@@ -197,13 +199,13 @@ pub fn write_fixture_outputs(dir: &Path, boundary: Boundary, markup: Option<&str
         e.3 += 1;
     }
     let mut p = PanelCols::default();
-    for prov in 0..8 {
+    for (prov, code) in codes.iter().enumerate() {
         for sector in ["10", "16"] {
             for year in YEARS {
                 let (a, c) = output(prov, year);
                 let out = if sector == "10" { a } else { c };
                 o_year.push(Some(year));
-                o_prov.push(Some(codes[prov].to_string()));
+                o_prov.push(Some(code.to_string()));
                 o_sector.push(Some(sector.to_string()));
                 o_out.push(Some(out));
                 o_emp.push((prov != 0).then_some(out * 10.0));
@@ -215,7 +217,7 @@ pub fn write_fixture_outputs(dir: &Path, boundary: Boundary, markup: Option<&str
                     .then(|| spend.get(&(prov, year - 1, sector)).map_or(0.0, |v| v.0));
                 let missing = prov == 0 && sector == "16" && year <= 2016;
                 p.year.push(Some(year));
-                p.prov.push(Some(codes[prov].to_string()));
+                p.prov.push(Some(code.to_string()));
                 p.sector.push(Some(sector.to_string()));
                 p.spend.push(Some(s.0));
                 p.national.push(Some(s.1));
@@ -563,7 +565,8 @@ fn write_flags(
     markup: Option<&str>,
 ) -> Result<()> {
     // (province index, window, status, rank)
-    let mut rows: Vec<(usize, (i32, i32), &str, Option<i32>)> = Vec::new();
+    type FlagCase<'a> = (usize, (i32, i32), &'a str, Option<i32>);
+    let mut rows: Vec<FlagCase> = Vec::new();
     for (i, _) in codes.iter().enumerate() {
         let (long, short) = match i {
             5 => (("flagged", Some(1)), ("flagged", Some(2))),

@@ -106,10 +106,19 @@ pub fn province_name(code: &str, boundary: Boundary) -> String {
 /// Writes the whole report under `out_dir/report/` from the tables under `out_dir`.
 pub fn build_report(out_dir: &Path, ctx: &ReportContext) -> Result<ReportSummary> {
     register_fonts()?;
+    let started = std::time::Instant::now();
     let data = data::ReportData::load(out_dir)?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        "report tables read"
+    );
     let report_dir = out_dir.join("report");
     let facts = findings::Findings::compute(&data, ctx);
     let charts = charts::render_all(&report_dir.join("charts"), &data, &facts, ctx)?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        "report charts drawn"
+    );
     let mut files: Vec<PathBuf> = Vec::new();
     for c in &charts.drawn {
         files.extend([c.png.clone(), c.svg.clone(), c.csv.clone()]);

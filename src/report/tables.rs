@@ -57,11 +57,11 @@ pub fn flags(d: &ReportData, ctx: &ReportContext, all: bool) -> Table {
             let effect = match (r.effect, r.effect_conf_low, r.effect_conf_high) {
                 (Some(e), Some(lo), Some(hi)) => format!(
                     "{} ({} – {})",
-                    num(lang, e, 3),
-                    num(lang, lo, 3),
-                    num(lang, hi, 3)
+                    num(lang, e, 4),
+                    num(lang, lo, 4),
+                    num(lang, hi, 4)
                 ),
-                (Some(e), _, _) => num(lang, e, 3),
+                (Some(e), _, _) => num(lang, e, 4),
                 _ => t(lang, K::NotAvailable).to_string(),
             };
             let reason = match lang {

@@ -206,7 +206,23 @@ fn missing_optional_tables_are_reported_and_missing_flags_is_an_error() {
     ));
     assert!(!dir.join("report/charts/event_study.png").exists());
 
-    std::fs::remove_file(dir.join("flags/flags.parquet")).unwrap();
+    // A flags table with its columns but no rows: nothing flagged, the scatter is left out.
+    let flags_path = dir.join("flags/flags.parquet");
+    let mut empty = khuyencong::io::read_parquet(&flags_path)
+        .unwrap()
+        .head(Some(0));
+    khuyencong::io::write_parquet(&mut empty, &flags_path).unwrap();
+    let summary = build_report(&dir, &ctx).unwrap();
+    assert_eq!(summary.charts, 5);
+    let html = read(&dir.join("report/index.html"));
+    assert!(html.contains(
+        "No province was flagged for scattered, low-impact support (0 provinces assessed)."
+    ));
+    assert!(html.contains(
+        "Chart &quot;concentration&quot; not drawn: table flags/flags.parquet has no usable rows."
+    ));
+
+    std::fs::remove_file(&flags_path).unwrap();
     let err = build_report(&dir, &ctx).unwrap_err().to_string();
     assert!(err.contains("flags.parquet is missing"), "{err}");
     assert!(err.contains("run the flags stage"), "{err}");
@@ -237,6 +253,37 @@ fn svg_structure(svg: &str) -> serde_json::Value {
         rest = &rest[close..];
     }
     serde_json::json!({ "counts": counts, "texts": texts })
+}
+
+/// Chart titles state the finding in ten words or fewer, in both languages, and every label
+/// drawn is NFC.
+#[test]
+fn chart_titles_are_short_and_labels_are_nfc() {
+    for (name, lang) in [
+        ("report_titles_en", Lang::En),
+        ("report_titles_vi", Lang::Vi),
+    ] {
+        let dir = build(name, Boundary::B2008, lang, None);
+        for chart in CHARTS {
+            let svg = read(&dir.join(format!("report/charts/{chart}.svg")));
+            let s = svg_structure(&svg);
+            let texts: Vec<&str> = s["texts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            let words = texts[0].split_whitespace().count();
+            assert!(
+                (3..=10).contains(&words),
+                "{chart} ({lang}): \"{}\"",
+                texts[0]
+            );
+            for t in &texts {
+                assert_eq!(&khuyencong::text::clean(t), t, "{chart}: not NFC");
+            }
+        }
+    }
 }
 
 #[test]
@@ -278,7 +325,7 @@ fn report_renders_in_a_headless_browser() {
     // A copy with a probe: errors (scripts or resources) are collected from the start, and on
     // load a line with the image count, the images without a rendered size, and the errors is
     // written into the page, which --dump-dom prints.
-    let probe_head = "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message||(e.target&&e.target.src)||e.type))},true);</script>";
+    let probe_head = "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message||(e.target&&e.target.src)||e.type).slice(0,120))},true);</script>";
     let probe_body = "<script>window.addEventListener('load',function(){var imgs=Array.from(document.images);var bad=imgs.filter(function(i){var r=i.getBoundingClientRect();return !(i.complete&&i.naturalWidth>0&&r.width>0&&r.height>0)});var p=document.createElement('pre');p.id='probe';p.textContent='PROBE images='+imgs.length+' bad='+bad.length+' errors='+window.__errors.length+' '+window.__errors.join('|');document.body.appendChild(p);});</script>";
     let probed = html
         .replacen("<head>", &format!("<head>\n{probe_head}"), 1)
