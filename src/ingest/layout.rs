@@ -137,6 +137,16 @@ impl Role {
 const HEADER_RULES: &[(Role, &[&str])] = &[
     (Role::Stt, &["=stt", "=tt", "=số tt", "=no", "=no."]),
     (
+        Role::Year,
+        &[
+            "=năm",
+            "=year",
+            "năm thực hiện",
+            "năm hỗ trợ",
+            "năm kế hoạch",
+        ],
+    ),
+    (
         Role::ProjectId,
         &["mã đề án", "mã dự án", "project id", "mã số đề án", "=mã"],
     ),
@@ -182,12 +192,13 @@ const HEADER_RULES: &[(Role, &[&str])] = &[
         Role::Planned,
         &[
             "planned mvnd",
-            "=planned",
+            "planned",
             "kinh phí kế hoạch",
             "kế hoạch kinh phí",
             "dự toán",
             "kinh phí được duyệt",
             "kinh phí phê duyệt",
+            "kế hoạch",
         ],
     ),
     (
@@ -200,11 +211,13 @@ const HEADER_RULES: &[(Role, &[&str])] = &[
             "funding source",
         ],
     ),
+    // Counterpart money is the beneficiary's own, not support.
+    (Role::Ignore, &["đối ứng", "counterpart"]),
     (
         Role::Amount,
         &[
             "amount mvnd",
-            "=amount",
+            "amount",
             "kinh phí",
             "giải ngân",
             "số tiền",
@@ -245,16 +258,6 @@ const HEADER_RULES: &[(Role, &[&str])] = &[
             "cities provincies",
             "cities provinces",
             "provinces",
-        ],
-    ),
-    (
-        Role::Year,
-        &[
-            "=năm",
-            "=year",
-            "năm thực hiện",
-            "năm hỗ trợ",
-            "năm kế hoạch",
         ],
     ),
     (Role::Description, &["nội dung", "description"]),
@@ -396,6 +399,54 @@ pub fn measure_from_name(name: &str) -> Option<Role> {
     }
 }
 
+/// True for a row right under the header that continues it: the lower half of a two-row
+/// header ("Kinh phí" over "Kế hoạch" | "KCQG hỗ trợ"), or the column-numbering row of
+/// Vietnamese official tables ("A", "B", "1", "2", "3=1+2"). Such a row holds no place name and
+/// no value a data row would.
+pub fn continues_header(row: &Row) -> Option<Continuation> {
+    use super::places::{Place, resolve};
+    let filled: Vec<&Cell> = row.cells.iter().filter(|c| !c.is_empty()).collect();
+    if filled.is_empty()
+        || filled
+            .iter()
+            .any(|c| matches!(resolve(&c.text()), Place::Province { .. }))
+    {
+        return None;
+    }
+    let numbering = filled.len() >= 3
+        && filled.iter().all(|c| match c {
+            Cell::Num(v) => v.fract() == 0.0 && (0.0..100.0).contains(v),
+            Cell::Text(s) => {
+                let t = s.trim();
+                t.chars().count() <= 8
+                    && t.chars().filter(|ch| ch.is_alphabetic()).count() <= 2
+                    && t.chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || "()=+-*/., ".contains(ch))
+            }
+            Cell::Empty => true,
+        });
+    if numbering {
+        return Some(Continuation::Numbering);
+    }
+    let words = filled.iter().all(|c| match c {
+        Cell::Text(s) => {
+            super::number::parse_number(s, super::number::NumFormat::Vi).is_err()
+                && parse_year_label(s).is_none()
+        }
+        _ => false,
+    });
+    words.then_some(Continuation::Words)
+}
+
+/// How a row continues the header above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Continuation {
+    /// The lower half of a stacked header: its words join the column names.
+    Words,
+    /// A column-numbering row: skipped.
+    Numbering,
+}
+
 /// How the header was found.
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -466,7 +517,7 @@ pub fn find_header(
             .iter()
             .filter(|(i, _, _)| matches!(row.cells[*i], Cell::Text(_)))
             .count();
-        if text_years >= 2 && filled > text_years {
+        if text_years >= 2 {
             return Some(Header { index, years });
         }
         if roles >= 2 {

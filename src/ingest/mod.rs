@@ -280,18 +280,34 @@ pub fn ingest_file(spec: &SourceSpec) -> Result<Ingested> {
             from_rows(spec, rows, notes)?
         }
         read::FileFormat::Workbook => {
-            let (rows, sheet) = read::read_workbook(path, bytes, spec.sheet.as_deref())?;
+            let sheet = spec.sheet.as_deref();
+            let (rows, sheet) =
+                guard(path, "workbook", || read::read_workbook(path, bytes, sheet))?;
             from_rows(spec, rows, vec![format!("read sheet \"{sheet}\"")])?
         }
         read::FileFormat::Parquet => {
-            let df = ParquetReader::new(std::io::Cursor::new(bytes))
-                .finish()
-                .map_err(|e| Error::data(path, None, format!("cannot read as Parquet: {e}")))?;
+            let df = guard(path, "Parquet file", || {
+                ParquetReader::new(std::io::Cursor::new(bytes))
+                    .finish()
+                    .map_err(|e| Error::data(path, None, format!("cannot read as Parquet: {e}")))
+            })?;
             from_parquet(spec, df)?
         }
     };
     check_accounting(&ingested)?;
     Ok(ingested)
+}
+
+/// Runs a third-party parser on untrusted bytes; a panic inside it (a damaged file the parser
+/// did not anticipate) becomes the same data error as any other unreadable file.
+fn guard<T>(path: &Path, what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::data(
+            path,
+            None,
+            format!("the {what} is damaged or truncated and cannot be read"),
+        ))
+    })
 }
 
 fn check_accounting(i: &Ingested) -> Result<()> {
@@ -573,8 +589,9 @@ fn finish_canonical(
             continue;
         }
         let column = match *name {
-            "boundary" => Column::new("boundary".into(), vec![boundary.as_str(); n]),
-            "source_file" => Column::new("source_file".into(), vec![file_name(&spec.path); n]),
+            // Constant columns as scalars: no per-row strings for a table of millions.
+            "boundary" => text_scalar("boundary", boundary.as_str(), n),
+            "source_file" => text_scalar("source_file", &file_name(&spec.path), n),
             "source_row" => Column::new(
                 "source_row".into(),
                 (0..n as i64).map(|i| i + first_row).collect::<Vec<i64>>(),
@@ -584,6 +601,14 @@ fn finish_canonical(
         df.with_column(column).ctx(ctx)?;
     }
     df.select(canonical_columns(kind).iter().copied()).ctx(ctx)
+}
+
+fn text_scalar(name: &str, value: &str, n: usize) -> Column {
+    Column::new_scalar(
+        name.into(),
+        Scalar::new(DataType::String, AnyValue::StringOwned(value.into())),
+        n,
+    )
 }
 
 fn default_source(spec: &SourceSpec, header_text: &str, notes: &mut Vec<String>) -> &'static str {
@@ -728,7 +753,38 @@ fn from_rows(spec: &SourceSpec, rows: Vec<Row>, mut notes: Vec<String>) -> Resul
             ),
         )
     })?;
-    let hrow = &rows[header.index];
+    // A two-row header or a column-numbering row under it joins the header.
+    let mut merged_header = rows[header.index].clone();
+    let mut extra = 0;
+    while header.years.is_empty() && extra < 2 {
+        let Some(next) = rows.get(header.index + 1 + extra) else {
+            break;
+        };
+        match layout::continues_header(next) {
+            None => break,
+            Some(layout::Continuation::Numbering) => {}
+            Some(layout::Continuation::Words) => {
+                let width = merged_header.cells.len().max(next.cells.len());
+                merged_header.cells.resize(width, Cell::Empty);
+                for (i, cell) in merged_header.cells.iter_mut().enumerate() {
+                    let below = next.get(i).text();
+                    let top = cell.text();
+                    if !below.trim().is_empty() && below.trim() != top.trim() {
+                        *cell = Cell::Text(
+                            format!("{} {}", top.trim(), below.trim())
+                                .trim()
+                                .to_string(),
+                        );
+                    }
+                }
+            }
+        }
+        extra += 1;
+    }
+    if extra > 0 {
+        notes.push(format!("header continues over {} more row(s)", extra));
+    }
+    let hrow = &merged_header;
     let title_text: String = rows[..header.index]
         .iter()
         .flat_map(|r| r.cells.iter().map(Cell::text))
@@ -787,7 +843,7 @@ fn from_rows(spec: &SourceSpec, rows: Vec<Row>, mut notes: Vec<String>) -> Resul
         }
     }
     let header_vi = vietnamese(&hrow.cells.iter().map(Cell::text).collect::<String>());
-    let data = &rows[header.index + 1..];
+    let data = &rows[header.index + 1 + extra..];
     // Number conventions: per column from its unambiguous values, then the file's.
     let mut file_votes = Votes::default();
     let mut col_votes: Vec<Votes> = Vec::new();
@@ -865,14 +921,8 @@ fn from_rows(spec: &SourceSpec, rows: Vec<Row>, mut notes: Vec<String>) -> Resul
     }
     let mut rejects = Rejects::default();
     let mut recs: Vec<Rec> = Vec::new();
-    let mut skipped = header.index + 1;
+    let mut skipped = header.index + 1 + extra;
     let mut checks = Vec::new();
-    let sheet_header_text: String = hrow
-        .cells
-        .iter()
-        .map(Cell::text)
-        .collect::<Vec<_>>()
-        .join(" ");
     if wide {
         let mut ctx = WideCtx {
             spec,
@@ -913,7 +963,6 @@ fn from_rows(spec: &SourceSpec, rows: Vec<Row>, mut notes: Vec<String>) -> Resul
             &mut notes,
         )?;
     }
-    let _ = sheet_header_text;
     let headers: BTreeMap<String, String> = cols
         .iter()
         .filter_map(|c| {
@@ -1611,6 +1660,9 @@ pub fn run_ingest_command(
     let ingested = ingest_file(&spec)?;
     let boundary = ingested.boundary;
     let mut v = crate::validate::validate(ingested)?;
+    for note in &v.notes {
+        tracing::info!("{}: {note}", file.display());
+    }
     let n_rej = v.rejected.height();
     if n_rej > 0 || rejected.is_some() {
         crate::io::write_parquet(&mut v.rejected, &rejected_path)?;

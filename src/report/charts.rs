@@ -1725,8 +1725,21 @@ fn concentration(
             .find(|(k, _)| pred(&k.to_ascii_lowercase()))
             .and_then(|(_, v)| v.parse::<f64>().ok())
     };
-    let tx = find(&|k| k.contains("eff") && k.contains("sector"));
-    let ty = find(&|k| k.contains("small") && k.contains("share"))
+    // The thresholds the flags stage applied in this window (derived from the data unless the
+    // pipeline fixed them), else the configured ones.
+    let window_rows = || {
+        d.flags
+            .iter()
+            .filter(|r| r.period_start == p0 && r.period_end == p1)
+    };
+    let tx = window_rows()
+        .find_map(|r| r.threshold_eff_sectors)
+        .filter(|v| v.is_finite())
+        .or_else(|| find(&|k| k.contains("eff") && k.contains("sector")));
+    let ty = window_rows()
+        .find_map(|r| r.threshold_small_share)
+        .filter(|v| v.is_finite())
+        .or_else(|| find(&|k| k.contains("small") && k.contains("share")))
         .map(|v| if v <= 1.0 { v * 100.0 } else { v });
     let n = points.iter().filter(|p| p.3 == "flagged").count();
     Prepared {

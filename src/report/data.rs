@@ -93,6 +93,9 @@ pub struct FlagRow {
     pub reason_vi: String,
     pub reason_en: String,
     pub rank: Option<i32>,
+    /// Thresholds the flags stage used in this window (effective sectors, small-grant share).
+    pub threshold_eff_sectors: Option<f64>,
+    pub threshold_small_share: Option<f64>,
 }
 
 /// Null cells per column of one table.
@@ -350,6 +353,8 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
     let reasons = strs_or_null(df, "reasons")?;
     let reason_vi = strs_or_null(df, "reason_vi")?;
     let reason_en = strs_or_null(df, "reason_en")?;
+    let thr_eff = crate::table::f64s_or_null(df, "threshold_eff_sectors")?;
+    let thr_small = crate::table::f64s_or_null(df, "threshold_small_share")?;
     let rank = if df.column("rank").is_ok() {
         i32s(df, "rank")?
     } else {
@@ -376,6 +381,8 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
                 reason_vi: text(reason_vi[i].clone()),
                 reason_en: text(reason_en[i].clone()),
                 rank: rank[i],
+                threshold_eff_sectors: thr_eff[i],
+                threshold_small_share: thr_small[i],
             })
         })
         .collect())
