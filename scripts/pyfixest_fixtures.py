@@ -165,6 +165,28 @@ def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton"):
         fh.write("\n")
 
 
+def record_saturated(ev):
+    """Sun–Abraham-style saturated event study (cohort × relative-period effects, never-treated
+    controls) and its per-period aggregation with cohort-share weights."""
+    m = pf.event_study(ev, yname="y", idname="firm_id", tname="year", gname="cohort",
+                       estimator="saturated", cluster="province_code")
+    cohort_terms = []
+    for name, row in m.tidy().iterrows():
+        rel, cohort = name.split("::")[1].split(":")[0], name.split("::")[2]
+        cohort_terms.append({"cohort": int(cohort), "rel": int(float(rel)),
+                             "estimate": num(row["Estimate"]), "std_error": num(row["Std. Error"])})
+    period = []
+    for rel, row in m.aggregate(agg="period").iterrows():
+        period.append({"rel": int(float(rel)), "estimate": num(row["Estimate"]),
+                       "std_error": num(row["Std. Error"])})
+    out = {"name": "event_study_saturated", "data": "event.csv", "outcome": "y", "unit": "firm_id",
+           "time": "year", "cohort": "cohort", "vcov": "cluster:province_code",
+           "pyfixest_version": pf.__version__, "cohort_terms": cohort_terms, "period": period}
+    with open(os.path.join(OUT, "event_study_saturated.json"), "w") as fh:
+        json.dump(out, fh, indent=2)
+        fh.write("\n")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     bal = panel(11, 40, 8, 6)
@@ -206,6 +228,7 @@ def main():
     record("unbalanced_hetero", unb, "unbalanced.csv", "y ~ x1 + x2 | firm_id + year", "hetero", "hetero")
     record("event_study", ev, "event.csv", "y ~ i(rel_year, treated, ref=-1) | firm_id + year",
            {"CRV1": "province_code"}, "cluster:province_code")
+    record_saturated(ev)
     print(f"wrote fixtures with pyfixest {pf.__version__} to {os.path.normpath(OUT)}", file=sys.stderr)
 
 

@@ -141,15 +141,22 @@ pub fn groups(df: &DataFrame, name: &str) -> Result<Coded> {
     let mut map: HashMap<&str, u32> = HashMap::new();
     let mut labels = Vec::new();
     let mut codes = Vec::with_capacity(ca.len());
+    // Panels are usually sorted by unit, so a text group often repeats row after row; checking
+    // the previous value first skips most hash lookups.
+    let mut last: Option<(&str, u32)> = None;
     for v in ca.iter() {
         match v {
             None => codes.push(MISSING_CODE),
+            Some(s) if last.is_some_and(|(l, _)| l == s) => {
+                codes.push(last.map_or(MISSING_CODE, |(_, c)| c));
+            }
             Some(s) => {
                 let next = map.len() as u32;
                 let code = *map.entry(s).or_insert_with(|| {
                     labels.push(s.to_string());
                     next
                 });
+                last = Some((s, code));
                 codes.push(code);
             }
         }
@@ -227,6 +234,14 @@ mod tests {
         let p = groups(&df, "prov_code").unwrap();
         assert_eq!(p.codes, vec![0, 1, 0, 1]);
         assert_eq!(p.labels, vec!["01", "70"]);
+        // Runs of the same text (the previous-value shortcut) and a null inside a run.
+        let runs =
+            df!("g" => [Some("a"), Some("a"), None, Some("a"), Some("b"), Some("b"), Some("a")])
+                .unwrap();
+        assert_eq!(
+            groups(&runs, "g").unwrap().codes,
+            vec![0, 0, MISSING_CODE, 0, 1, 1, 0]
+        );
     }
 
     #[test]

@@ -53,7 +53,8 @@ impl SunAbraham {
     }
 }
 
-/// The aggregated event study (terms `<time>::<l>` and `ATT`) and the cohort-level estimates.
+/// The aggregated event study (terms `<time>::<l>` and `ATT`) and the cohort-level estimates
+/// (terms `<time>::<l>:<cohort>::<e>`, as fixest names `sunab()` terms before aggregation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventStudy {
     pub model: ModelResult,
@@ -130,7 +131,7 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
     }
     let names: Vec<String> = cells
         .keys()
-        .map(|(e, l)| format!("{}::{e}:{}::{l}", spec.cohort, spec.time))
+        .map(|(e, l)| format!("{}::{l}:{}::{e}", spec.time, spec.cohort))
         .collect();
     let mut cols: Vec<Vec<f64>> = cells
         .values()

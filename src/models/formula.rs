@@ -200,17 +200,18 @@ impl<'a> Parser<'a> {
             if word == "ref" && self.eat('=') {
                 self.skip_ws();
                 let save_c = self.pos;
-                if let Ok((c, _)) = self.ident("") {
-                    if c == "c" && self.eat('(') {
-                        loop {
-                            refs.push(self.value()?);
-                            if self.eat(')') {
-                                break;
-                            }
-                            self.expect(',', "',' or ')' in c(…)")?;
+                if let Ok((c, _)) = self.ident("")
+                    && c == "c"
+                    && self.eat('(')
+                {
+                    loop {
+                        refs.push(self.value()?);
+                        if self.eat(')') {
+                            break;
                         }
-                        continue;
+                        self.expect(',', "',' or ')' in c(…)")?;
                     }
+                    continue;
                 }
                 self.pos = save_c;
                 refs.push(self.value()?);
@@ -227,12 +228,12 @@ impl<'a> Parser<'a> {
 
     fn rhs_term(&mut self) -> Result<Option<RhsTerm>> {
         self.skip_ws();
-        if let Some(c) = self.peek() {
-            if c == '1' || c == '0' {
-                // `y ~ 1 | fe` fits only the effects; an explicit intercept is implied anyway.
-                self.pos += 1;
-                return Ok(None);
-            }
+        if let Some(c) = self.peek()
+            && (c == '1' || c == '0')
+        {
+            // `y ~ 1 | fe` fits only the effects; an explicit intercept is implied anyway.
+            self.pos += 1;
+            return Ok(None);
         }
         let save = self.pos;
         let (word, _) = self.ident("a variable name")?;
@@ -287,10 +288,13 @@ pub fn parse(text: &str) -> Result<Formula> {
     p.skip_ws();
     if p.pos < text.len() {
         let c = p.peek().unwrap_or(' ');
-        let hint = if c == '|' {
-            " (only one '|' is allowed: variables | fixed effects)"
-        } else {
-            ""
+        let hint = match c {
+            '|' => " (only one '|' is allowed: variables | fixed effects)",
+            '(' => " (the only function is i(); compute transformed columns before fitting)",
+            '*' | ':' | '-' => {
+                " (interactions and removals are not supported; use '+', or '^' between fixed effects)"
+            }
+            _ => "",
         };
         return Err(p.err(&format!("unexpected '{c}'{hint}")));
     }
@@ -378,6 +382,11 @@ mod tests {
         );
         let e = msg(parse("y ~ i(t, ref = -1").unwrap_err());
         assert!(e.contains("')' to close i("), "{e}");
+        let e = msg(parse("y ~ log(x)").unwrap_err());
+        assert!(
+            e.contains("position 8") && e.contains("only function is i()"),
+            "{e}"
+        );
         let e = msg(parse("y ~ x | a^").unwrap_err());
         assert!(
             e.contains("position 11") && e.contains("found the end"),

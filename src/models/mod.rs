@@ -385,12 +385,16 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
 
 /// Fits `formula` on `df`. Bad formulas and unknown columns are `Error::Model`.
 pub fn fit_formula(df: &DataFrame, formula: &str, opts: &ModelOptions) -> Result<ModelResult> {
-    let md = model_data(df, formula, opts)?;
+    fit_model_data(&model_data(df, formula, opts)?, opts)
+}
+
+/// Fits a prepared problem (lets a caller free the table before the numerics start).
+pub fn fit_model_data(md: &ModelData, opts: &ModelOptions) -> Result<ModelResult> {
     let spec = md.spec(opts);
     let fit = feols::feols(&spec)?;
     let boot = match &opts.bootstrap {
         None => None,
-        Some(b) => Some(run_bootstrap(&md, &spec, b)?),
+        Some(b) => Some(run_bootstrap(md, &spec, b)?),
     };
     Ok(ModelResult {
         formula: md.formula.text.clone(),
@@ -517,14 +521,28 @@ pub fn run_model_command(
     }
     // Parse before reading so a typo is reported without waiting for a large file.
     formula::parse(formula)?;
+    let clock = std::time::Instant::now();
     let df = read_table(data)?;
+    tracing::debug!(
+        rows = df.height(),
+        secs = clock.elapsed().as_secs_f64(),
+        "model: read data"
+    );
     let opts = ModelOptions {
         vcov,
         drop_singletons,
         tol: feols::DEFAULT_TOL,
         bootstrap,
     };
-    let res = fit_formula(&df, formula, &opts)?;
+    let md = model_data(&df, formula, &opts)?;
+    // The model holds its own columns now; the table's memory can go before the numerics.
+    drop(df);
+    tracing::debug!(
+        secs = clock.elapsed().as_secs_f64(),
+        "model: columns extracted"
+    );
+    let res = fit_model_data(&md, &opts)?;
+    tracing::debug!(secs = clock.elapsed().as_secs_f64(), "model: fitted");
     Ok(match format {
         "json" => res.to_json(),
         _ => format_table(std::slice::from_ref(&res)),
@@ -543,16 +561,24 @@ fn stars(p: f64) -> &'static str {
     }
 }
 
+/// Four significant digits (at least four decimals), scientific notation outside [1e-6, 1e6).
 fn num(v: f64) -> String {
     if !v.is_finite() {
         return "—".into();
     }
     let a = v.abs();
-    if a != 0.0 && !(1e-4..1e6).contains(&a) {
-        format!("{v:.3e}")
-    } else {
-        format!("{v:.4}")
+    if a == 0.0 {
+        return "0".into();
     }
+    if !(1e-6..1e6).contains(&a) {
+        return format!("{v:.3e}");
+    }
+    let decimals = if a >= 1.0 {
+        4
+    } else {
+        (3 - a.log10().floor() as i32).max(4) as usize
+    };
+    format!("{v:.decimals$}")
 }
 
 /// A side-by-side table of models in the manner of fixest's `etable`: estimates with
@@ -618,7 +644,8 @@ pub fn format_table(results: &[ModelResult]) -> String {
         }
     }
     rows.push(vec![]);
-    let footer: [(&str, fn(&ModelResult) -> String); 4] = [
+    type Cell = fn(&ModelResult) -> String;
+    let footer: [(&str, Cell); 4] = [
         ("S.E. type", |r| r.vcov.clone()),
         ("Observations", |r| r.nobs.to_string()),
         ("R2", |r| format!("{:.5}", r.r2)),
@@ -677,4 +704,44 @@ pub fn format_table(results: &[ModelResult]) -> String {
     }
     out.push_str("---\nSignif. codes: *** 0.01, ** 0.05, * 0.1\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vcov_spec_parses_and_prints_back() {
+        assert_eq!(VcovSpec::parse("iid").unwrap(), VcovSpec::Iid);
+        assert_eq!(VcovSpec::parse("HC1").unwrap(), VcovSpec::Hetero);
+        let two = VcovSpec::parse("cluster:province_code + year").unwrap();
+        assert_eq!(
+            two,
+            VcovSpec::Cluster(vec!["province_code".into(), "year".into()])
+        );
+        assert_eq!(two.to_string(), "cluster:province_code+year");
+        for bad in ["cluster:", "cluster:a+b+c", "robust", "cluster:a+"] {
+            let e = VcovSpec::parse(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn fixed_effects_serialise_in_formula_order() {
+        let f = FixedEffectCounts(vec![("year".into(), 15), ("province_code".into(), 63)]);
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"{"year":15,"province_code":63}"#
+        );
+    }
+
+    #[test]
+    fn table_numbers_keep_four_significant_digits() {
+        assert_eq!(num(0.000_394_373_5), "0.0003944");
+        assert_eq!(num(0.984_663_3), "0.9847");
+        assert_eq!(num(-12.345_67), "-12.3457");
+        assert_eq!(num(2.5e-9), "2.500e-9");
+        assert_eq!(num(f64::NAN), "—");
+        assert_eq!(num(0.0), "0");
+    }
 }

@@ -13,7 +13,8 @@
 //! for every r (so the p-value is a deterministic function of r).
 //!
 //! Draw b uses its own generator seeded from (seed, b), so results do not depend on the number
-//! of threads.
+//! of threads. With Rademacher weights and 2^G ≤ draws (few clusters), every sign pattern is used
+//! once instead, which makes the p-value exact for that weight distribution.
 
 use super::StatsError;
 use super::feols::{self, FeolsSpec, Groups, Vcov, dot};
@@ -102,6 +103,8 @@ pub struct BootstrapResult {
     pub clusters: usize,
     pub weights: BootWeights,
     pub draws: usize,
+    /// True when every Rademacher sign pattern was used (2^G of them) instead of random draws.
+    pub enumerated: bool,
     pub seed: u64,
     pub null: f64,
     pub estimate: f64,
@@ -123,6 +126,8 @@ struct Pieces {
     m: Vec<f64>,  // G×k: Σ_{i∈h} x_i (x_i·a_j)
     beta_j: f64,
     se_obs_unscaled: f64,
+    /// Rademacher weights with 2^G ≤ draws: run every sign pattern once instead of sampling.
+    enumerate: bool,
 }
 
 impl Pieces {
@@ -142,10 +147,16 @@ impl Pieces {
             .map_init(
                 || (vec![0.0; g], vec![0.0; k], vec![0.0; k]),
                 |(w, sw, v), b| {
-                    let mut rng =
-                        Rng::new(opts.seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-                    for wg in w.iter_mut() {
-                        *wg = opts.weights.draw(&mut rng);
+                    if self.enumerate {
+                        for (h, wg) in w.iter_mut().enumerate() {
+                            *wg = if (b >> h) & 1 == 1 { 1.0 } else { -1.0 };
+                        }
+                    } else {
+                        let mut rng =
+                            Rng::new(opts.seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                        for wg in w.iter_mut() {
+                            *wg = opts.weights.draw(&mut rng);
+                        }
                     }
                     sw.iter_mut().for_each(|x| *x = 0.0);
                     let mut num = 0.0;
@@ -290,7 +301,15 @@ pub fn wild_cluster(
         m,
         beta_j: beta[j],
         se_obs_unscaled,
+        enumerate: false,
     };
+    let mut pieces = pieces;
+    let mut opts = opts.clone();
+    if opts.weights == BootWeights::Rademacher && g < 30 && (1usize << g) <= opts.draws {
+        pieces.enumerate = true;
+        opts.draws = 1usize << g;
+    }
+    let opts = &opts;
     let gf = g as f64;
     let scale = (gf / (gf - 1.0)).sqrt();
     let (p_value, _) = pieces.p_value(opts.null, opts);
@@ -311,6 +330,7 @@ pub fn wild_cluster(
         clusters: g,
         weights: opts.weights,
         draws: opts.draws,
+        enumerated: pieces.enumerate,
         seed: opts.seed,
         null: opts.null,
         estimate: beta[j],
@@ -351,7 +371,8 @@ fn invert(accept: &dyn Fn(f64) -> bool, center: f64, step: f64) -> f64 {
         } else {
             outside = mid;
         }
-        if (outside - inside).abs() <= 1e-7 * step.abs() {
+        // A hundred-thousandth of a standard error is far below what the draws can resolve.
+        if (outside - inside).abs() <= 1e-5 * step.abs() {
             break;
         }
     }
@@ -439,6 +460,30 @@ mod tests {
         );
         // Same seed, same answer.
         assert_eq!(run(&y, &x, &c, &opts), b);
+    }
+
+    #[test]
+    fn rademacher_with_few_clusters_enumerates_every_sign_pattern() {
+        let (y, x, c) = panel(4, 6, 10, 0.0);
+        let opts = WildOptions {
+            draws: 999,
+            weights: BootWeights::Rademacher,
+            conf_int: false,
+            ..Default::default()
+        };
+        let b = run(&y, &x, &c, &opts);
+        assert!(b.enumerated);
+        assert_eq!(b.draws, 64);
+        // Sign patterns come in ± pairs with equal |t*|, so the p-value is a multiple of 2/64.
+        let k = b.p_value * 64.0;
+        assert!(
+            (k - k.round()).abs() < 1e-9 && (k.round() as i64) % 2 == 0,
+            "{}",
+            b.p_value
+        );
+        // Seeds do not matter when enumerating.
+        let other = WildOptions { seed: 99, ..opts };
+        assert_eq!(run(&y, &x, &c, &other).p_value, b.p_value);
     }
 
     #[test]

@@ -232,10 +232,24 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
         .iter()
         .map(|c| c.iter().map(|v| v * v).sum())
         .collect();
+    let clock = std::time::Instant::now();
     let demeaner = Demeaner::new(&factors, spec.tol, spec.max_iter);
     let infos = demeaner.demean_all(&mut cols);
+    tracing::debug!(
+        secs = clock.elapsed().as_secs_f64(),
+        iterations = infos.iter().map(|i| i.iterations).max().unwrap_or(0),
+        singletons = n_singletons,
+        "feols: demeaned"
+    );
     let demean_iterations = infos.iter().map(|i| i.iterations).max().unwrap_or(0);
     let converged = infos.iter().all(|i| i.converged);
+    if !converged {
+        tracing::warn!(
+            max_iter = spec.max_iter,
+            tol = spec.tol,
+            "fixed-effect demeaning did not converge; estimates may be inexact"
+        );
+    }
     let y = cols.remove(0);
 
     // Sequential Cholesky on X'X: a regressor whose pivot is (relatively) zero is explained by
@@ -246,7 +260,10 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
     let mut kept_idx: Vec<usize> = Vec::new();
     for j in 0..k_all {
         let ajj: f64 = cols[j].iter().map(|v| v * v).sum();
-        if !(ajj > COLLIN_TOL * raw_ss[j]) || ajj == 0.0 {
+        // Also catches NaN sums (ajj compares false).
+        if ajj.partial_cmp(&(COLLIN_TOL * raw_ss[j])) != Some(std::cmp::Ordering::Greater)
+            || ajj == 0.0
+        {
             continue;
         }
         let cross: Vec<f64> = kept_idx.iter().map(|&p| dot(&cols[p], &cols[j])).collect();
@@ -454,8 +471,8 @@ pub fn fit_design(
         }
         VcovKind::Hetero => {
             let mut meat = vec![0.0; k * k];
-            for i in 0..n {
-                let u2 = resid[i] * resid[i];
+            for (i, r) in resid.iter().enumerate() {
+                let u2 = r * r;
                 for a in 0..k {
                     let xa = design.x[a][i] * u2;
                     for b in 0..=a {
