@@ -5,7 +5,7 @@
 #
 #   PYTHON=/path/to/venv/bin/python scripts/bench_ingest.sh [ROWS] [WORKDIR]
 #
-# PYTHON must have polars. The release binary is built first. Prints wall time and peak memory
+# PYTHON must have polars. The release binary is built first unless KHUYENCONG_BIN names one. Prints wall time and peak memory
 # (maximum resident set size) of both, and the summary line of each.
 set -euo pipefail
 ROWS="${1:-5000000}"
@@ -18,8 +18,10 @@ DATA="$WORK/funding_${ROWS}.csv"
 if [ ! -f "$DATA" ]; then
     python3 "$ROOT/scripts/gen_long_csv.py" "$DATA" "$ROWS"
 fi
-(cd "$ROOT" && cargo build --release --locked --bin khuyencong)
-BIN="$ROOT/target/release/khuyencong"
+if [ -z "${KHUYENCONG_BIN:-}" ]; then
+    (cd "$ROOT" && cargo build --release --locked --bin khuyencong)
+fi
+BIN="${KHUYENCONG_BIN:-$ROOT/target/release/khuyencong}"
 
 run() { # name, command...
     local name="$1"; shift

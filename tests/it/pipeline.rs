@@ -529,6 +529,20 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_khuyencong"))
 }
 
+/// Runs `khuyencong run PIPELINE --out OUT`, checks the exit code, returns standard error.
+fn run_expecting(pipeline: &Path, out: &Path, code: i32) -> String {
+    let o = bin()
+        .arg("run")
+        .arg(pipeline)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(code), "{err}");
+    err
+}
+
 #[test]
 fn unknown_pipeline_key_exits_2_naming_the_key() {
     let dir = temp("badkey");
@@ -555,20 +569,7 @@ fn unreadable_source_exits_3_and_writes_no_clean_table() {
     )
     .unwrap();
     let out = dir.join("out");
-    let o = bin()
-        .arg("run")
-        .arg(dir.join("p.toml"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = run_expecting(&dir.join("p.toml"), &out, 3);
     assert!(err.lines().next().unwrap().contains("empty.csv"), "{err}");
     assert!(!out.join("clean/funding.parquet").exists());
 }
@@ -596,20 +597,7 @@ fn too_many_rejected_rows_exit_3() {
     )
     .unwrap();
     let out = dir.join("out");
-    let o = bin()
-        .arg("run")
-        .arg(dir.join("p.toml"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = run_expecting(&dir.join("p.toml"), &out, 3);
     assert!(err.lines().next().unwrap().contains("f.csv"), "{err}");
     // The rejected rows are there to read; the clean table is not.
     let rej = read_parquet(&out.join("rejected/f.parquet")).unwrap();
@@ -622,19 +610,8 @@ fn a_held_lock_exits_4() {
     let dir = temp("lock");
     let out = dir.join("out");
     let _lock = khuyencong::pipeline::RunLock::acquire(&out).unwrap();
-    let o = bin()
-        .arg("run")
-        .arg(root().join("pipelines/default.toml"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let err = run_expecting(&root().join("pipelines/default.toml"), &out, 4);
+    assert!(err.contains("lock"), "{err}");
 }
 
 #[test]
