@@ -23,18 +23,18 @@ fn heads(lang: Lang, keys: &[K]) -> Vec<String> {
     keys.iter().map(|k| t(lang, *k).to_string()).collect()
 }
 
-/// Flagged cases, best rank first; `all` lists every province and window instead.
+/// Flagged cases by window (the whole span first, then each phase in time order), best rank
+/// first within a window (ranks are per window); `all` lists every province and window instead.
 pub fn flags(d: &ReportData, ctx: &ReportContext, all: bool) -> Table {
     let lang = ctx.lang;
     let mut rows: Vec<&super::data::FlagRow> =
         d.flags.iter().filter(|r| all || r.flagged).collect();
     rows.sort_by(|a, b| {
-        a.rank
-            .unwrap_or(i32::MAX)
-            .cmp(&b.rank.unwrap_or(i32::MAX))
-            .then_with(|| a.province_code.cmp(&b.province_code))
+        (b.period_end - b.period_start)
+            .cmp(&(a.period_end - a.period_start))
             .then_with(|| a.period_start.cmp(&b.period_start))
-            .then_with(|| a.period_end.cmp(&b.period_end))
+            .then_with(|| a.rank.unwrap_or(i32::MAX).cmp(&b.rank.unwrap_or(i32::MAX)))
+            .then_with(|| a.province_code.cmp(&b.province_code))
     });
     let mut keys = vec![
         K::ColRank,

@@ -118,13 +118,14 @@ fn english_report_from_fixture_has_every_chart_and_the_known_findings() {
     // Data quality: rejected rows by reason, the boundary map.
     assert!(html.contains("amount is not a number</td><td class=\"n\">2</td>"));
     assert!(html.contains("63 provinces (before 1 July 2025, GSO codes)"));
-    // Ranked table: Bình Phước first (rank 1, long window), then rank 2, then Thanh Hóa (rank 3).
+    // Ranked table, by window (the longer 2015–2020 first) and rank within it: Bình Phước
+    // (rank 1) and Thanh Hóa (rank 3) in 2015–2020, then Bình Phước (rank 2) in 2018–2020.
     let ranked = read(&report.join("tables/flags_ranked.csv"));
     let lines: Vec<&str> = ranked.lines().collect();
     assert_eq!(lines.len(), 4);
     assert!(lines[1].starts_with("1,Bình Phước,2015–2020,"));
-    assert!(lines[2].starts_with("2,Bình Phước,2018–2020,"));
-    assert!(lines[3].starts_with("3,Thanh Hóa,2015–2020,"));
+    assert!(lines[2].starts_with("3,Thanh Hóa,2015–2020,"));
+    assert!(lines[3].starts_with("2,Bình Phước,2018–2020,"));
     // The plotted data beside the plan chart: 2015 planned 8 × 1.1 × (100 + 10 i) summed / 1000.
     let plan = read(&report.join("charts/plan_vs_achievement.csv"));
     let row2015: Vec<f64> = plan
