@@ -124,6 +124,28 @@ fn suspect_rows(x: &SuspectInput) -> Vec<bool> {
     bad
 }
 
+/// True when no two values share a 64-bit hash, which proves them distinct (equal strings hash
+/// equally). A hash collision only sends the caller to the exact check. Hashing and sorting in
+/// parallel is several times faster than counting distinct strings.
+fn distinct_by_hash(values: &StringChunked) -> bool {
+    use rayon::prelude::*;
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let chunks: Vec<Vec<u64>> = values
+        .downcast_iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|arr| {
+            arr.values_iter()
+                .map(|v| hasher.hash_one(v))
+                .collect::<Vec<u64>>()
+        })
+        .collect();
+    let mut hashes: Vec<u64> = chunks.concat();
+    hashes.par_sort_unstable();
+    hashes.par_windows(2).all(|w| w[0] != w[1])
+}
+
 pub fn validate(ingested: Ingested) -> Result<Validated> {
     let Ingested {
         spec,
@@ -138,9 +160,9 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
     } = ingested;
     let kind = spec.kind;
     let ctx = || format!("cannot validate {}", spec.path.display());
-    let mut table = table;
-    // One chunk per column: row access below is then constant time.
-    table.rechunk_mut_par();
+    // Columns stay in the chunks the reader made: the scans below iterate, and the few row
+    // look-ups (suspect rows only) do not need one chunk; copying millions of rows would.
+    let table = table;
     let n = table.height();
     let r = Reference::get();
     let codes: HashSet<&str> = r.codes(boundary).into_iter().collect();
@@ -293,7 +315,7 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
     // cheaper than grouping on the full key.
     let surely_unique = kind == Kind::Funding
         && table.column(key_cols[0]).ctx(ctx)?.null_count() == 0
-        && table.column(key_cols[0]).ctx(ctx)?.n_unique().ctx(ctx)? == n;
+        && distinct_by_hash(table.column(key_cols[0]).ctx(ctx)?.str().ctx(ctx)?);
     let dup = if surely_unique {
         BooleanChunked::full("dup".into(), false, n)
     } else {

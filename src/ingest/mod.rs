@@ -548,7 +548,6 @@ fn finish_canonical(
                 notes.push("activity: descriptions classified by data/activity_rules.csv".into());
             }
         }
-        let default_source = default_source(spec, "", notes);
         match df.column("source") {
             Ok(c) => {
                 let ca = c.str().ctx(ctx)?;
@@ -565,6 +564,7 @@ fn finish_canonical(
                 }
             }
             Err(_) => {
+                let default_source = default_source(spec, "", notes);
                 df.with_column(Column::new("source".into(), vec![default_source; n]))
                     .ctx(ctx)?;
             }
@@ -1657,9 +1657,12 @@ pub fn run_ingest_command(
             None => PathBuf::from(name),
         }
     });
+    let started = std::time::Instant::now();
     let ingested = ingest_file(&spec)?;
     let boundary = ingested.boundary;
+    let read_s = started.elapsed().as_secs_f64();
     let mut v = crate::validate::validate(ingested)?;
+    let validate_s = started.elapsed().as_secs_f64() - read_s;
     for note in &v.notes {
         tracing::info!("{}: {note}", file.display());
     }
@@ -1669,6 +1672,10 @@ pub fn run_ingest_command(
     }
     crate::validate::check_rejected_share(&v, file, crate::validate::DEFAULT_MAX_REJECTED_SHARE)?;
     crate::io::write_parquet(&mut v.clean, &out)?;
+    tracing::info!(
+        "read {read_s:.2} s, validated {validate_s:.2} s, written {:.2} s",
+        started.elapsed().as_secs_f64() - read_s - validate_s
+    );
     let mut line = format!(
         "{}: {} rows in → {} clean, {} rejected, {} skipped (boundary {}) → {}",
         file.display(),
