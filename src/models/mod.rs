@@ -661,12 +661,13 @@ pub fn format_table(results: &[ModelResult]) -> String {
     for r in results {
         if let Some(b) = &r.bootstrap {
             let mut row = vec![format!("WCR bootstrap p ({})", b.term)];
-            row.push(format!(
-                "{} [{}, {}]",
-                num(b.p_value),
-                num(b.conf_low),
-                num(b.conf_high)
-            ));
+            // No draw as extreme as the data: the p-value is below one in `draws`.
+            let p = if b.p_value == 0.0 && b.draws > 0 {
+                format!("< {}", num(1.0 / b.draws as f64))
+            } else {
+                num(b.p_value)
+            };
+            row.push(format!("{p} [{}, {}]", num(b.conf_low), num(b.conf_high)));
             rows.push(row);
         }
     }
