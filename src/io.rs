@@ -43,13 +43,87 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Writes a table as Parquet (zstd) atomically.
 pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<()> {
-    write_atomic_with(path, |f| {
-        ParquetWriter::new(f)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(df)
-            .map(|_| ())
-            .ctx(|| format!("cannot write {}", path.display()))
-    })
+    write_parquet_pending(df, path)?.publish()
+}
+
+/// A file written in full beside its target but not yet renamed into place; dropped
+/// unpublished, it is removed. Lets a caller write while it still checks whether to keep it.
+pub struct PendingFile {
+    tmp: Option<PathBuf>,
+    path: PathBuf,
+}
+
+impl PendingFile {
+    /// Renames the file into place.
+    pub fn publish(mut self) -> Result<()> {
+        match self.tmp.take() {
+            Some(tmp) => std::fs::rename(&tmp, &self.path).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                Error::io(&self.path, e)
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Writes a table as Parquet (zstd) to a temporary file beside `path`, synced, ready to publish.
+pub fn write_parquet_pending(df: &DataFrame, path: &Path) -> Result<PendingFile> {
+    let ctx = || format!("cannot write {}", path.display());
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let tmp = temp_path(path);
+    // Removes the temporary file on every error below.
+    let pending = PendingFile {
+        tmp: Some(tmp.clone()),
+        path: path.to_path_buf(),
+    };
+    match tmp.to_str() {
+        // The streaming sink encodes and compresses
+        // row groups on all cores, overlapped with writing; `ParquetWriter::finish` compresses
+        // every page on the writing thread and first copies a table read in many chunks into
+        // one chunk. 5 million funding rows: 1.35 s against 2.1 s, same size and values.
+        // The default (oldest) compat level is kept on purpose: it embeds `large_string` in
+        // the Arrow schema, as Python polars and pyarrow write it, so older Arrow readers (R,
+        // DuckDB, pandas) open every table. The newest level (string views) would save about
+        // 0.15 s on 5 million rows.
+        Some(tmp_str) => {
+            let options = ParquetWriteOptions {
+                compression: ParquetCompression::Zstd(None),
+                ..Default::default()
+            };
+            df.clone()
+                .lazy()
+                .sink(
+                    SinkDestination::File {
+                        target: SinkTarget::Path(PlRefPath::new(tmp_str)),
+                    },
+                    FileWriteFormat::Parquet(Arc::new(options)),
+                    UnifiedSinkArgs::default(),
+                )
+                .ctx(ctx)?
+                .collect_with_engine(Engine::Streaming)
+                .ctx(ctx)?;
+        }
+        None => {
+            let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            ParquetWriter::new(&mut f)
+                .with_compression(ParquetCompression::Zstd(None))
+                .finish(&mut df.clone())
+                .ctx(ctx)?;
+        }
+    }
+    let file = std::fs::File::open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    Ok(pending)
 }
 
 /// Writes a table as CSV (comma, header, UTF-8) atomically.

@@ -201,16 +201,33 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
     };
     // A cheap column-by-column pass finds the suspect rows; the reasons are worked out for
     // those only, so a clean table of millions of rows costs a few linear scans.
-    let suspect = suspect_rows(&SuspectInput {
-        boundary,
-        years: &years,
-        prov: &prov,
-        sector: &sector,
-        nums: &nums,
-        activity: activity.as_ref(),
-        source: source.as_ref(),
-        kind,
-    });
+    let key_cols: &[&str] = match kind {
+        Kind::Funding => &["project_id", "year"],
+        Kind::Output => &["year", "province_code", "sector_code"],
+    };
+    // The row scan runs on one thread; the project codes are hashed beside it (both read only).
+    // A unique project code already rules out duplicate keys; counting distinct values is
+    // cheaper than grouping on the full key.
+    let key0 = table.column(key_cols[0]).ctx(ctx)?;
+    let (suspect, surely_unique) = rayon::join(
+        || {
+            suspect_rows(&SuspectInput {
+                boundary,
+                years: &years,
+                prov: &prov,
+                sector: &sector,
+                nums: &nums,
+                activity: activity.as_ref(),
+                source: source.as_ref(),
+                kind,
+            })
+        },
+        || {
+            kind == Kind::Funding
+                && key0.null_count() == 0
+                && key0.str().is_ok_and(distinct_by_hash)
+        },
+    );
     for i in (0..n).filter(|&i| suspect[i]) {
         let p = &mut problem[i];
         let set = |p: &mut Option<_>, c: &str, raw: Option<String>, why: String| {
@@ -307,15 +324,6 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
         }
     }
     // Duplicate keys among rows that passed so far.
-    let key_cols: &[&str] = match kind {
-        Kind::Funding => &["project_id", "year"],
-        Kind::Output => &["year", "province_code", "sector_code"],
-    };
-    // A unique project code already rules out duplicate keys; counting distinct values is
-    // cheaper than grouping on the full key.
-    let surely_unique = kind == Kind::Funding
-        && table.column(key_cols[0]).ctx(ctx)?.null_count() == 0
-        && distinct_by_hash(table.column(key_cols[0]).ctx(ctx)?.str().ctx(ctx)?);
     let dup = if surely_unique {
         BooleanChunked::full("dup".into(), false, n)
     } else {

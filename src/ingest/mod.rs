@@ -261,6 +261,17 @@ fn file_name(path: &Path) -> String {
 /// `Error::Data` naming it; rows that cannot be read go to `rejected`.
 pub fn ingest_file(spec: &SourceSpec) -> Result<Ingested> {
     let path = spec.path.as_path();
+    // A clean canonical CSV is parsed by polars straight from the memory-mapped file: reading
+    // the whole file into a buffer first costs a third of a gigabyte for 5 million rows and
+    // ~0.4 s of copying and page faults (5M rows: read phase 2.0 s -> 1.4 s).
+    let head = read_head(path)?;
+    if read::sniff(path, &head)? == read::FileFormat::Text
+        && !head.starts_with(&[0xEF, 0xBB, 0xBF])
+        && let Some(done) = streamed_csv(spec, &head)?
+    {
+        check_accounting(&done)?;
+        return Ok(done);
+    }
     let bytes = std::fs::read(path)
         .map_err(|e| Error::data(path, None, format!("cannot read the file: {e}")))?;
     let format = read::sniff(path, &bytes)?;
@@ -338,6 +349,86 @@ fn canonical_dtype(name: &str) -> DataType {
     }
 }
 
+/// The first 64 KiB of a file (all of a shorter one): enough to tell its format and header.
+fn read_head(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let err = |e: std::io::Error| Error::data(path, None, format!("cannot read the file: {e}"));
+    let file = std::fs::File::open(path).map_err(err)?;
+    let mut head = Vec::with_capacity(1 << 16);
+    file.take(1 << 16).read_to_end(&mut head).map_err(err)?;
+    Ok(head)
+}
+
+/// [`fast_csv`] on the file itself (memory-mapped by polars). `None` when the header is not
+/// canonical, the path is not UTF-8, or polars declines (the in-memory paths then run).
+/// The streaming engine's CSV source (`LazyCsvReader` + `Engine::Streaming`) was measured too:
+/// 1.85 s against 1.25 s for this reader on 5 million rows, in 600+ small chunks.
+fn streamed_csv(spec: &SourceSpec, head: &[u8]) -> Result<Option<Ingested>> {
+    let Some((delim, schema)) = canonical_header(spec, head) else {
+        return Ok(None);
+    };
+    let Some(path) = spec.path.to_str() else {
+        return Ok(None);
+    };
+    let t = std::time::Instant::now();
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_schema_overwrite(Some(Arc::new(schema)))
+        .map_parse_options(|o| o.with_separator(delim))
+        .try_into_reader_with_file_path(Some(path.into()))
+        .and_then(|r| r.finish());
+    let df = match df {
+        Ok(df) => df,
+        Err(e) => {
+            tracing::debug!(
+                "streamed CSV path declined for {}: {e}",
+                spec.path.display()
+            );
+            return Ok(None);
+        }
+    };
+    tracing::debug!(
+        "polars CSV parse (mapped file) {:.2} s, {} chunks",
+        t.elapsed().as_secs_f64(),
+        df.first_col_n_chunks()
+    );
+    canonical_csv(spec, df).map(Some)
+}
+
+/// The separator and column types of a header made only of canonical names.
+fn canonical_header(spec: &SourceSpec, body: &[u8]) -> Option<(u8, Schema)> {
+    if !spec.columns.is_empty()
+        || spec.layout.as_deref() == Some("wide")
+        || spec.header_row.is_some()
+    {
+        return None;
+    }
+    let head_end = body.iter().position(|&b| b == b'\n')?;
+    let head = std::str::from_utf8(&body[..head_end]).ok()?;
+    let head = head.trim_end_matches('\r');
+    let delim = if head.contains(',') {
+        b','
+    } else if head.contains(';') {
+        b';'
+    } else if head.contains('\t') {
+        b'\t'
+    } else {
+        return None;
+    };
+    let names: Vec<String> = head
+        .split(delim as char)
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .collect();
+    if !names_are_canonical(&names, spec.kind) {
+        return None;
+    }
+    let schema: Schema = names
+        .iter()
+        .map(|n| Field::new(n.as_str().into(), canonical_dtype(n)))
+        .collect();
+    Some((delim, schema))
+}
+
 /// Reads a UTF-8 CSV whose header is all canonical names with polars. `None` when the file is
 /// not of that shape or polars cannot parse it (the cell-by-cell path then explains why).
 fn fast_csv(spec: &SourceSpec, body: &[u8]) -> Result<Option<Ingested>> {
@@ -377,17 +468,32 @@ fn fast_csv(spec: &SourceSpec, body: &[u8]) -> Result<Option<Ingested>> {
         .with_schema_overwrite(Some(Arc::new(schema)))
         .map_parse_options(|o| o.with_separator(delim))
         .into_reader_with_file_handle(std::io::Cursor::new(body));
+    let t = std::time::Instant::now();
     let df = match reader.finish() {
-        Ok(df) => df,
+        Ok(df) => {
+            tracing::debug!(
+                "polars CSV parse {:.2} s, {} chunks",
+                t.elapsed().as_secs_f64(),
+                df.first_col_n_chunks()
+            );
+            df
+        }
         Err(e) => {
             tracing::debug!("fast CSV path declined for {}: {e}", spec.path.display());
             return Ok(None);
         }
     };
+    canonical_csv(spec, df).map(Some)
+}
+
+/// The canonical table of a CSV that polars read with its header on line 1.
+fn canonical_csv(spec: &SourceSpec, df: DataFrame) -> Result<Ingested> {
     let rows_in = df.height() + 1;
     let mut notes = vec!["clean long CSV read by polars (canonical headers)".to_string()];
+    let t = std::time::Instant::now();
     let table = finish_canonical(spec, df, 2, &mut notes)?;
-    Ok(Some(Ingested {
+    tracing::debug!("canonical columns {:.2} s", t.elapsed().as_secs_f64());
+    Ok(Ingested {
         boundary: boundary_of(&table, spec.boundary),
         spec: spec.clone(),
         rows_in,
@@ -397,7 +503,7 @@ fn fast_csv(spec: &SourceSpec, body: &[u8]) -> Result<Option<Ingested>> {
         notes,
         checks: Vec::new(),
         headers: BTreeMap::new(),
-    }))
+    })
 }
 
 fn names_are_canonical(names: &[String], kind: Kind) -> bool {
@@ -589,7 +695,9 @@ fn finish_canonical(
             continue;
         }
         let column = match *name {
-            // Constant columns as scalars: no per-row strings for a table of millions.
+            // Constant columns as scalars: no per-row strings for a table of millions. (Cut into
+            // the reader's chunks as real columns instead, they cost 0.1 s more to build and
+            // no less to write: 5M rows, canonical step 0.14 s against 0.25 s.)
             "boundary" => text_scalar("boundary", boundary.as_str(), n),
             "source_file" => text_scalar("source_file", &file_name(&spec.path), n),
             "source_row" => Column::new(
