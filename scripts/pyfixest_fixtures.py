@@ -8,8 +8,8 @@ freedom and R² with these values.
 
 Usage (pyfixest 0.60 in a virtual environment outside the repository):
 
-    python3 -m venv /tmp/pyfx && /tmp/pyfx/bin/pip install "pyfixest==0.60.*"
-    /tmp/pyfx/bin/python scripts/pyfixest_fixtures.py
+    python3 -m venv .venv && .venv/bin/pip install "pyfixest==0.60.*"
+    .venv/bin/python scripts/pyfixest_fixtures.py
 
 The demeaning tolerance is set far tighter than pyfixest's default so the fixtures are the exact
 least-squares answers; the comparison then tests our arithmetic, not two convergence criteria.
