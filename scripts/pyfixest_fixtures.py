@@ -6,7 +6,7 @@ tests/fixtures/pyfixest/. The Rust tests in tests/it/model.rs fit the same formu
 CSV files and compare coefficients, standard errors, t statistics, p-values, nobs, degrees of
 freedom and R² with these values.
 
-Usage (pyfixest 0.60 in a virtual environment outside the repository):
+Usage (pyfixest 0.60 in a virtual environment; `.venv` is ignored by git):
 
     python3 -m venv .venv && .venv/bin/pip install "pyfixest==0.60.*"
     .venv/bin/python scripts/pyfixest_fixtures.py
