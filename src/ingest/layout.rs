@@ -313,36 +313,12 @@ pub fn role_of_header(header: &str, kind: Kind) -> Option<Role> {
     None
 }
 
-/// Canonical column names read exactly (fast path and the `columns` override).
+/// Canonical column names read exactly (fast path and the `columns` override): the data
+/// columns of the kind, not the provenance ones (`boundary`, `source_file`, `source_row`) that
+/// ingest adds itself.
 pub fn is_canonical(name: &str, kind: Kind) -> bool {
-    let funding = [
-        "year",
-        "province_code",
-        "sector_code",
-        "activity",
-        "source",
-        "amount_mvnd",
-        "planned_mvnd",
-        "project_id",
-        "beneficiary",
-        "target_trainees",
-        "achieved_trainees",
-        "target_models",
-        "achieved_models",
-    ];
-    let output = [
-        "year",
-        "province_code",
-        "sector_code",
-        "output_bvnd",
-        "iip",
-        "employment",
-        "establishments",
-    ];
-    match kind {
-        Kind::Funding => funding.contains(&name),
-        Kind::Output => output.contains(&name),
-    }
+    !matches!(name, "boundary" | "source_file" | "source_row")
+        && super::canonical_columns(kind).contains(&name)
 }
 
 /// The decimal exponent of the money unit a text names ("tỷ đồng" → 9), if any.
