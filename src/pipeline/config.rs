@@ -117,6 +117,13 @@ pub struct PipelineFile {
     /// The pilot group for the event study.
     #[serde(default)]
     pub pilot: Option<PilotParams>,
+    /// Runs kept in the output folder's `runs.jsonl` (the oldest are dropped past this).
+    #[serde(default = "default_keep_runs")]
+    pub keep_runs: usize,
+}
+
+fn default_keep_runs() -> usize {
+    super::runs::DEFAULT_KEEP
 }
 
 /// A loaded pipeline: the file, where it is, and its sources with resolved paths.

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod manifest;
+pub mod runs;
 
 use crate::error::{Error, Result};
 use crate::ingest::{Ingested, Kind};
@@ -54,6 +55,8 @@ pub struct RunOptions {
     pub lang: Option<String>,
     /// Show a spinner per stage (on a terminal).
     pub progress: bool,
+    /// How long to wait for another run's lock before giving up (exit code 4); `None`: not at all.
+    pub wait: Option<std::time::Duration>,
 }
 
 /// What happened to one stage in a run.
@@ -95,7 +98,26 @@ pub struct RunLock {
 }
 
 impl RunLock {
+    /// Takes the lock or fails at once with [`Error::Locked`].
     pub fn acquire(out_dir: &Path) -> Result<RunLock> {
+        Self::acquire_waiting(out_dir, None)
+    }
+
+    /// Takes the lock, waiting up to `wait` for a run that holds it to finish. The operating
+    /// system releases the lock when its holder ends, however it ends.
+    pub fn acquire_waiting(out_dir: &Path, wait: Option<std::time::Duration>) -> Result<RunLock> {
+        let deadline = wait.map(|w| Instant::now() + w);
+        loop {
+            match Self::try_acquire(out_dir) {
+                Err(Error::Locked { .. }) if deadline.is_some_and(|d| Instant::now() < d) => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn try_acquire(out_dir: &Path) -> Result<RunLock> {
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let path = out_dir.join(".lock");
         let file = std::fs::OpenOptions::new()
@@ -528,11 +550,51 @@ fn remove_leftover_temp_files(dir: &Path) {
     }
 }
 
-/// Runs every stage of a pipeline that is not fresh.
+/// Runs every stage of a pipeline that is not fresh, and appends the run to `runs.jsonl`.
 pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let pipeline = Pipeline::load(&opts.pipeline)?;
     let out = out_dir_for(&pipeline, opts.out.as_deref());
-    let _lock = RunLock::acquire(&out)?;
+    let _lock = RunLock::acquire_waiting(&out, opts.wait)?;
+    let started = now_secs();
+    let clock = Instant::now();
+    let mut record = runs::RunRecord {
+        started: runs::rfc3339(started),
+        finished: String::new(),
+        seconds: 0.0,
+        exit_code: 0,
+        program_version: PROGRAM_VERSION.into(),
+        pipeline: pipeline.file.name.clone(),
+        pipeline_sha256: io::file_hash(&opts.pipeline).unwrap_or_default(),
+        forced: opts.force,
+        stages: Vec::new(),
+        error: None,
+    };
+    let result = run_locked(opts, &pipeline, &out, &mut record.stages);
+    record.finished = runs::rfc3339(now_secs());
+    record.seconds = clock.elapsed().as_secs_f64();
+    if let Err(e) = &result {
+        record.exit_code = e.exit_code();
+        record.error = Some(e.to_string());
+    }
+    let logged = runs::append(&out.join(runs::FILE), &record, pipeline.file.keep_runs);
+    match (result, logged) {
+        (Ok(summary), Ok(())) => Ok(summary),
+        (Ok(_), Err(e)) => Err(e),
+        (Err(e), Err(log)) => {
+            tracing::warn!("could not record the run: {log}");
+            Err(e)
+        }
+        (Err(e), Ok(())) => Err(e),
+    }
+}
+
+fn run_locked(
+    opts: &RunOptions,
+    pipeline: &Pipeline,
+    out: &Path,
+    log: &mut Vec<runs::StageRecord>,
+) -> Result<RunSummary> {
+    let out = out.to_path_buf();
     remove_leftover_temp_files(&out);
     let manifest_path = out.join("manifest.json");
     let mut manifest = Manifest::load(&manifest_path)?.unwrap_or_default();
@@ -546,7 +608,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         .or_else(|| pipeline.file.lang.clone())
         .unwrap_or_else(|| "vi".into());
     let mut runner = Runner {
-        pipeline: &pipeline,
+        pipeline,
         out: out.clone(),
         lang,
         manifest,
@@ -560,6 +622,17 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         if !opts.force && runner.is_fresh(stage, &fingerprint) {
             tracing::info!(stage, "skipped: inputs and parameters unchanged");
             stages.push((stage.to_string(), Outcome::Skipped));
+            let e = runner.manifest.stage(stage);
+            log.push(runs::StageRecord {
+                stage: stage.to_string(),
+                status: runs::StageRun::Skipped,
+                seconds: 0.0,
+                rows_in: e.map_or(0, |e| e.rows_in),
+                rows_out: e.map_or(0, |e| e.rows_out),
+                rejected: e.map_or(0, |e| e.rejected),
+                warnings: 0,
+                error: None,
+            });
             continue;
         }
         let spinner = opts.progress.then(|| {
@@ -585,6 +658,16 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         };
         match result {
             Ok(done) => {
+                log.push(runs::StageRecord {
+                    stage: stage.to_string(),
+                    status: runs::StageRun::Ran,
+                    seconds,
+                    rows_in: done.rows_in,
+                    rows_out: done.rows_out,
+                    rejected: done.rejected,
+                    warnings: runs::count_notes(&done.details),
+                    error: None,
+                });
                 entry.status = "ok".into();
                 entry.outputs = runner.hashes(&done.outputs)?;
                 entry.rows_in = done.rows_in;
@@ -603,6 +686,16 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
                 runner.manifest.save(&manifest_path)?;
             }
             Err(e) => {
+                log.push(runs::StageRecord {
+                    stage: stage.to_string(),
+                    status: runs::StageRun::Failed,
+                    seconds,
+                    rows_in: 0,
+                    rows_out: 0,
+                    rejected: 0,
+                    warnings: 0,
+                    error: Some(e.to_string()),
+                });
                 entry.status = "failed".into();
                 entry.error = Some(e.to_string());
                 runner.manifest.put(entry);
@@ -673,4 +766,57 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
         states.push((stage.to_string(), state));
     }
     Ok(states)
+}
+
+/// What `status --json` prints: each stage's state and why, and the last recorded run.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusReport {
+    pub pipeline: String,
+    pub out_dir: String,
+    /// True when every stage is fresh: a run now would skip them all.
+    pub fresh: bool,
+    pub stages: Vec<StageStatus>,
+    /// The newest line of `runs.jsonl`, if any run was recorded.
+    pub last_run: Option<runs::RunRecord>,
+}
+
+/// One stage in [`StatusReport`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageStatus {
+    pub stage: String,
+    /// fresh | stale | failed | never_run
+    pub state: String,
+    /// Why the stage is stale or failed.
+    pub reason: Option<String>,
+}
+
+/// The stages' states with the last run, for schedulers and monitoring.
+pub fn status_report(pipeline_path: &Path, out: Option<&Path>) -> Result<StatusReport> {
+    let pipeline = Pipeline::load(pipeline_path)?;
+    let out_dir = out_dir_for(&pipeline, out);
+    let stages: Vec<StageStatus> = status(pipeline_path, out)?
+        .into_iter()
+        .map(|(stage, state)| {
+            let (state, reason) = match state {
+                StageState::Fresh => ("fresh", None),
+                StageState::Stale(why) => ("stale", Some(why)),
+                StageState::Failed(why) => ("failed", Some(why)),
+                StageState::NeverRun => ("never_run", None),
+            };
+            StageStatus {
+                stage,
+                state: state.into(),
+                reason,
+            }
+        })
+        .collect();
+    Ok(StatusReport {
+        pipeline: pipeline.file.name.clone(),
+        out_dir: out_dir.to_string_lossy().replace('\\', "/"),
+        fresh: stages.iter().all(|s| s.state == "fresh"),
+        stages,
+        last_run: runs::read(&out_dir.join(runs::FILE))?.pop(),
+    })
 }
