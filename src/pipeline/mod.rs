@@ -4,6 +4,7 @@
 //! tables between files.
 
 pub mod config;
+pub mod glob;
 pub mod manifest;
 pub mod runs;
 
@@ -137,6 +138,8 @@ impl RunLock {
 struct Runner<'a> {
     pipeline: &'a Pipeline,
     out: PathBuf,
+    /// Re-read every source even when its file is unchanged.
+    force: bool,
     lang: String,
     manifest: Manifest,
 }
@@ -262,6 +265,21 @@ impl Runner<'_> {
         let mut details = Vec::new();
         for spec in &self.pipeline.file.sources {
             let name = source_name(spec);
+            let sha256 = io::file_hash(&spec.path)?;
+            let spec_json = serde_json::to_value(spec).unwrap_or_default();
+            if let Some(mut previous) = self.reusable_ingest(&name, &sha256, &spec_json) {
+                previous["kept"] = serde_json::Value::Bool(true);
+                tracing::info!(source = %spec.path.display(), "unchanged: kept");
+                out.rows_in += previous["rows_in"].as_u64().unwrap_or(0);
+                out.rows_out += previous["rows"].as_u64().unwrap_or(0);
+                out.rejected += previous["rejected"].as_u64().unwrap_or(0);
+                for f in ["", ".rejected"] {
+                    out.outputs
+                        .push(self.path(&format!("staging/{name}{f}.parquet")));
+                }
+                details.push(previous);
+                continue;
+            }
             tracing::info!(source = %spec.path.display(), "ingesting");
             let mut ing = crate::ingest::ingest_file(spec)?;
             out.rows_in += ing.rows_in as u64;
@@ -278,6 +296,7 @@ impl Runner<'_> {
                 &mut out.outputs,
             )?;
             details.push(serde_json::json!({
+                "sha256": sha256, "spec": spec_json, "program_version": PROGRAM_VERSION, "kept": false,
                 "source": name, "file": spec.path.file_name().map(|f| f.to_string_lossy().into_owned()),
                 "kind": spec.kind, "rows_in": ing.rows_in, "rows": ing.table.height(),
                 "rejected": ing.rejected.height(), "skipped": ing.skipped,
@@ -288,7 +307,36 @@ impl Runner<'_> {
             }));
         }
         out.details = serde_json::Value::Array(details);
+        remove_unlisted(&self.path("staging"), &out.outputs);
         Ok(out)
+    }
+
+    /// The previous run's ingest record of a source whose file and settings are unchanged and
+    /// whose staging tables are still intact, so a new or changed file in a folder of yearly
+    /// files re-reads only that file.
+    fn reusable_ingest(
+        &self,
+        name: &str,
+        sha256: &str,
+        spec: &serde_json::Value,
+    ) -> Option<serde_json::Value> {
+        if self.force {
+            return None;
+        }
+        let entry = self.manifest.stage("ingest").filter(|e| e.status == "ok")?;
+        let detail = entry.details.as_array()?.iter().find(|d| {
+            d["source"] == name
+                && d["sha256"] == sha256
+                && &d["spec"] == spec
+                && d["program_version"] == PROGRAM_VERSION
+        })?;
+        let intact = ["", ".rejected"].iter().all(|f| {
+            let rel = format!("staging/{name}{f}.parquet");
+            entry.outputs.iter().any(|o| {
+                o.path == rel && io::file_hash(&self.path(&rel)).is_ok_and(|h| h == o.sha256)
+            })
+        });
+        intact.then(|| detail.clone())
     }
 
     fn validate(&mut self) -> Result<StageOutput> {
@@ -363,6 +411,7 @@ impl Runner<'_> {
                 "a pipeline needs at least one source of kind \"funding\" and one of kind \"output\"",
             ));
         }
+        remove_unlisted(&self.path("rejected"), &out.outputs);
         self.write(
             &mut table::concat_aligned(&funding)?,
             "clean/funding.parquet",
@@ -533,6 +582,21 @@ impl Runner<'_> {
     }
 }
 
+/// Removes the Parquet files of `dir` that this run did not write (the tables of a source file
+/// that has left a globbed folder). Only called while holding the lock.
+fn remove_unlisted(dir: &Path, written: &[PathBuf]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.extension().is_some_and(|x| x == "parquet") && !written.contains(&path) {
+            tracing::info!(file = %path.display(), "removed: its source is gone");
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 /// Removes temporary files a killed run left behind (their names start with "." and end with
 /// ".tmp"; see `crate::io`). Only called while holding the lock, so no live write is touched.
 fn remove_leftover_temp_files(dir: &Path) {
@@ -610,6 +674,7 @@ fn run_locked(
     let mut runner = Runner {
         pipeline,
         out: out.clone(),
+        force: opts.force,
         lang,
         manifest,
     };
@@ -735,6 +800,7 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
     let runner = Runner {
         pipeline: &pipeline,
         out: out.clone(),
+        force: false,
         lang,
         manifest,
     };

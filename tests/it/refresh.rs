@@ -356,3 +356,220 @@ fn the_readme_cron_and_systemd_commands_run_as_documented() {
     assert!(o.stdout.is_empty());
     assert_eq!(runs(&dir.join("out/default")).len(), 2);
 }
+
+/// SHA-256 of every table a run wrote (Parquet and JSON under the stage folders), by path.
+fn table_hashes(out: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut hashes = std::collections::BTreeMap::new();
+    for dir in [
+        "staging",
+        "clean",
+        "rejected",
+        "panel",
+        "indicators",
+        "models",
+        "flags",
+    ] {
+        let Ok(entries) = std::fs::read_dir(out.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".parquet") || name.ends_with(".json") {
+                hashes.insert(
+                    format!("{dir}/{name}"),
+                    khuyencong::io::file_hash(&e.path()).unwrap(),
+                );
+            }
+        }
+    }
+    hashes
+}
+
+#[test]
+fn a_run_killed_at_any_moment_recovers_to_the_clean_tables_byte_for_byte() {
+    let (p, clean) = first_run();
+    let want = table_hashes(clean);
+    assert!(want.len() > 15, "{want:?}");
+    for (k, millis) in [300_u64, 2_500, 7_000].into_iter().enumerate() {
+        let out = temp(&format!("killed{k}")).join("out");
+        let mut child = bin()
+            .arg("run")
+            .arg(p)
+            .arg("--out")
+            .arg(&out)
+            .arg("-q")
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(millis));
+        let _ = child.kill(); // SIGKILL: no clean-up runs
+        let _ = child.wait();
+        let o = bin()
+            .arg("run")
+            .arg(p)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(table_hashes(&out), want, "killed after {millis} ms");
+    }
+}
+
+/// Writes the lines of `csv` whose first field is a year in `years` into `dir/<prefix><year>.csv`
+/// (one file per year, each with the header).
+fn split_by_year(csv: &str, dir: &Path, prefix: &str, years: std::ops::RangeInclusive<i32>) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    let mut by_year: std::collections::BTreeMap<i32, String> = std::collections::BTreeMap::new();
+    for l in lines {
+        let y: i32 = l.split(',').next().unwrap().parse().unwrap();
+        if years.contains(&y) {
+            by_year
+                .entry(y)
+                .or_insert_with(|| format!("{header}\n"))
+                .push_str(&format!("{l}\n"));
+        }
+    }
+    for (y, text) in by_year {
+        std::fs::write(dir.join(format!("{prefix}{y}.csv")), text).unwrap();
+    }
+}
+
+#[test]
+fn a_new_years_files_in_globbed_folders_reach_the_panel() {
+    let sample = root().join("data/sample");
+    let funding = std::fs::read_to_string(sample.join("kcdp_projects.csv")).unwrap();
+    let output = std::fs::read_to_string(sample.join("rural_output_by_sector.csv")).unwrap();
+    let dir = temp("glob");
+    split_by_year(&funding, &dir.join("funding"), "kcdp_", 2012..=2023);
+    split_by_year(&output, &dir.join("output"), "output_", 2012..=2023);
+    // An office lock file beside the data is never read.
+    std::fs::write(dir.join("funding/~$kcdp_2023.csv"), "locked").unwrap();
+    let p = dir.join("p.toml");
+    std::fs::write(
+        &p,
+        "name = \"refresh\"\nsynthetic = true\n\
+         [[sources]]\nkind = \"funding\"\npath = \"funding/*.csv\"\n\
+         [[sources]]\nkind = \"output\"\npath = \"output/*.csv\"\n\
+         [models]\nbootstrap_draws = 99\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let run = || {
+        let o = bin()
+            .arg("run")
+            .arg(&p)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let last_year = |out: &Path| {
+        let panel = khuyencong::io::read_parquet(&out.join("panel/panel.parquet")).unwrap();
+        khuyencong::table::i32s(&panel, "year")
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap()
+    };
+    run();
+    assert_eq!(last_year(&out), 2023);
+    // Each file is an input of its own, with its own rejected table named after it.
+    assert!(out.join("rejected/kcdp_2012.parquet").exists());
+    assert!(out.join("rejected/output_2023.parquet").exists());
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let ingest = manifest["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "ingest")
+        .unwrap();
+    assert_eq!(ingest["inputs"].as_array().unwrap().len(), 24);
+
+    // The statistics office publishes 2024: two new files, nothing else touched.
+    split_by_year(&funding, &dir.join("funding"), "kcdp_", 2024..=2024);
+    split_by_year(&output, &dir.join("output"), "output_", 2024..=2024);
+    run();
+    assert_eq!(last_year(&out), 2024);
+    let history = runs(&out);
+    assert_eq!(history.len(), 2);
+    assert!(stage_statuses(&history[1]).iter().all(|(_, s)| s == "ran"));
+    // Only the new files were read again: the kept ones have the same staging tables.
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let ingest = manifest["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "ingest")
+        .unwrap();
+    assert_eq!(ingest["inputs"].as_array().unwrap().len(), 26);
+    let read_again: Vec<&str> = ingest["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kept"] == false)
+        .map(|d| d["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(read_again, ["kcdp_2024", "output_2024"]);
+
+    // The same tables as a clean run on the 26 files.
+    let clean = dir.join("clean-out");
+    let o = bin()
+        .arg("run")
+        .arg(&p)
+        .arg("--out")
+        .arg(&clean)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(table_hashes(&out), table_hashes(&clean));
+
+    // A third run skips every stage.
+    run();
+    let history = runs(&out);
+    assert_eq!(history.len(), 3);
+    assert!(
+        stage_statuses(&history[2])
+            .iter()
+            .all(|(_, s)| s == "skipped")
+    );
+
+    // A file leaves the folder: its tables go with it, and the panel follows.
+    std::fs::remove_file(dir.join("output/output_2024.csv")).unwrap();
+    run();
+    assert!(!out.join("rejected/output_2024.parquet").exists());
+    assert!(!out.join("staging/output_2024.parquet").exists());
+
+    // A pattern that matches nothing names the pattern and exits 3.
+    std::fs::write(
+        &p,
+        "name = \"refresh\"\n[[sources]]\nkind = \"funding\"\npath = \"funding/*.xlsx\"\n\
+         [[sources]]\nkind = \"output\"\npath = \"output/*.csv\"\n",
+    )
+    .unwrap();
+    let o = bin()
+        .arg("run")
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.lines().next().unwrap().contains("*.xlsx"), "{err}");
+}
