@@ -412,16 +412,16 @@ impl Runner<'_> {
             ));
         }
         remove_unlisted(&self.path("rejected"), &out.outputs);
-        self.write(
-            &mut table::concat_aligned(&funding)?,
-            "clean/funding.parquet",
-            &mut out.outputs,
-        )?;
-        self.write(
-            &mut table::concat_aligned(&output)?,
-            "clean/output.parquet",
-            &mut out.outputs,
-        )?;
+        for (tables, name) in [(&funding, "funding"), (&output, "output")] {
+            let mut clean = table::concat_aligned(tables)?;
+            self.write(
+                &mut clean,
+                &format!("clean/{name}.parquet"),
+                &mut out.outputs,
+            )?;
+            let by_year = io::write_parquet_by_year(&clean, &self.path(&format!("clean/{name}")))?;
+            out.outputs.extend(by_year);
+        }
         out.details = serde_json::Value::Array(details);
         Ok(out)
     }
@@ -463,6 +463,8 @@ impl Runner<'_> {
             ..Default::default()
         };
         self.write(&mut panel, "panel/panel.parquet", &mut out.outputs)?;
+        out.outputs
+            .extend(io::write_parquet_by_year(&panel, &self.path("panel"))?);
         self.manifest.boundary = Some(boundary.as_str().to_string());
         Ok(out)
     }

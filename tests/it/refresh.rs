@@ -573,3 +573,92 @@ fn a_new_years_files_in_globbed_folders_reach_the_panel() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.lines().next().unwrap().contains("*.xlsx"), "{err}");
 }
+
+/// The Python that has DuckDB: `KHUYENCONG_PYTHON`, else the project's `.venv`. On CI (where
+/// `.ci/run` installs it) its absence is a failure; elsewhere the DuckDB check says it is skipped.
+fn python_with_duckdb() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("KHUYENCONG_PYTHON").map(PathBuf::from),
+        Some(root().join(".venv/bin/python")),
+    ];
+    let found = candidates.into_iter().flatten().find(|p| {
+        Command::new(p)
+            .args(["-c", "import duckdb"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must provide a Python with duckdb (see .ci/run)"
+        );
+        eprintln!("skipped: no Python with duckdb (pip install -r notebooks/requirements.txt)");
+    }
+    found
+}
+
+#[test]
+fn the_panel_and_clean_tables_are_also_hive_datasets_by_year() {
+    let (_, out) = first_run();
+    let panel = khuyencong::io::read_parquet(&out.join("panel/panel.parquet")).unwrap();
+    let years: std::collections::BTreeSet<i32> = khuyencong::table::i32s(&panel, "year")
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
+    // One folder per year, each holding exactly that year's rows, without the year column.
+    let mut rows = 0;
+    for y in &years {
+        let part =
+            khuyencong::io::read_parquet(&out.join(format!("panel/year={y}/part-0.parquet")))
+                .unwrap();
+        assert!(part.column("year").is_err());
+        let want = khuyencong::table::i32s(&panel, "year")
+            .unwrap()
+            .into_iter()
+            .filter(|v| *v == Some(*y))
+            .count();
+        assert_eq!(part.height(), want, "year {y}");
+        rows += part.height();
+    }
+    assert_eq!(rows, panel.height());
+    for t in ["funding", "output"] {
+        let whole = khuyencong::io::read_parquet(&out.join(format!("clean/{t}.parquet"))).unwrap();
+        let n: usize = std::fs::read_dir(out.join(format!("clean/{t}")))
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                khuyencong::io::read_parquet(&e.path().join("part-0.parquet"))
+                    .unwrap()
+                    .height()
+            })
+            .sum();
+        assert_eq!(n, whole.height(), "{t}");
+    }
+    // Another engine reads the dataset and prunes to one year.
+    let Some(python) = python_with_duckdb() else {
+        return;
+    };
+    let last = *years.iter().max().unwrap();
+    let script = format!(
+        "import duckdb\n\
+         n, y = duckdb.sql(\"select count(*), min(year) from read_parquet('{dir}/year=*/*.parquet', \
+         hive_partitioning = true) where year = {last}\").fetchall()[0]\n\
+         total = duckdb.sql(\"select count(*) from read_parquet('{dir}/year=*/*.parquet', \
+         hive_partitioning = true)\").fetchall()[0][0]\n\
+         print(n, y, total)\n",
+        dir = out.join("panel").to_string_lossy()
+    );
+    let o = Command::new(python).args(["-c", &script]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let printed = String::from_utf8_lossy(&o.stdout);
+    let want_last = khuyencong::table::i32s(&panel, "year")
+        .unwrap()
+        .into_iter()
+        .filter(|v| *v == Some(last))
+        .count();
+    assert_eq!(
+        printed.trim(),
+        format!("{want_last} {last} {}", panel.height())
+    );
+}
