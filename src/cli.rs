@@ -170,6 +170,9 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                     Outcome::Skipped => {
                         format!("{stage:<11} skipped (inputs and parameters unchanged)")
                     }
+                    Outcome::NotApplicable { reason } => {
+                        format!("{stage:<11} not applicable ({reason})")
+                    }
                     Outcome::Ran {
                         seconds,
                         rows_out,

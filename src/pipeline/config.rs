@@ -117,6 +117,10 @@ pub struct PipelineFile {
     /// The pilot group for the event study.
     #[serde(default)]
     pub pilot: Option<PilotParams>,
+    /// The programme's published record (budget, targets and results, province spending
+    /// facts), read by a run without province spending data.
+    #[serde(default)]
+    pub programme: Option<crate::realdata::ProgrammeFiles>,
 }
 
 /// A loaded pipeline: the file, where it is, and its sources with resolved paths.
@@ -148,6 +152,9 @@ impl Pipeline {
             if s.path.is_relative() {
                 s.path = dir.join(&s.path);
             }
+        }
+        if let Some(p) = &mut file.programme {
+            p.resolve(dir);
         }
         if file.sources.is_empty() {
             return Err(Error::config(

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod manifest;
+mod real;
 
 use crate::error::{Error, Result};
 use crate::ingest::{Ingested, Kind};
@@ -65,6 +66,11 @@ pub enum Outcome {
         rejected: u64,
     },
     Skipped,
+    /// The stage needs data the pipeline does not have (a run on real data without province
+    /// spending); recorded as such in the manifest, not a failure.
+    NotApplicable {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +147,8 @@ impl Runner<'_> {
             "validate" => serde_json::json!({ "max_rejected_share": f.max_rejected_share }),
             "panel" => serde_json::json!({
                 "panel": f.panel, "boundary": f.boundary, "years": f.years, "pilot": f.pilot }),
+            "indicators" if !self.has_funding() => serde_json::json!({
+                "programme": f.programme, "boundary": f.boundary, "years": f.years }),
             "indicators" => serde_json::json!({
                 "indicators": f.indicators, "boundary": f.boundary, "years": f.years }),
             "models" => serde_json::json!({ "models": f.models, "pilot": f.pilot }),
@@ -162,11 +170,37 @@ impl Runner<'_> {
                 .map(|s| s.path.clone())
                 .collect();
         }
-        upstream(stage)
+        let mut paths: Vec<PathBuf> = upstream(stage)
             .iter()
             .filter_map(|u| self.manifest.stage(u))
             .flat_map(|e| e.outputs.iter().map(|o| self.out.join(&o.path)))
-            .collect()
+            .collect();
+        if stage == "indicators"
+            && let Some(p) = &self.pipeline.file.programme
+        {
+            paths.extend(p.paths());
+        }
+        paths
+    }
+
+    /// Whether the pipeline has province spending (a source of kind "funding"); without it,
+    /// the stages that need spending are not applicable and the report describes the data.
+    fn has_funding(&self) -> bool {
+        self.pipeline
+            .file
+            .sources
+            .iter()
+            .any(|s| s.kind == Kind::Funding)
+    }
+
+    fn not_applicable(&self) -> StageOutput {
+        StageOutput {
+            details: serde_json::json!({
+                "status": crate::realdata::NOT_APPLICABLE,
+                "reason": crate::realdata::NO_SPENDING_REASON,
+            }),
+            ..Default::default()
+        }
     }
 
     fn hashes(&self, paths: &[PathBuf]) -> Result<Vec<FileHash>> {
@@ -212,6 +246,14 @@ impl Runner<'_> {
     }
 
     fn run_stage(&mut self, stage: &str) -> Result<StageOutput> {
+        if !self.has_funding() {
+            match stage {
+                "panel" | "models" | "flags" => return Ok(self.not_applicable()),
+                "indicators" => return self.real_indicators(),
+                "report" => return self.real_report(),
+                _ => {}
+            }
+        }
         match stage {
             "ingest" => self.ingest(),
             "validate" => self.validate(),
@@ -335,17 +377,20 @@ impl Runner<'_> {
         if let Some(e) = failures.into_iter().next() {
             return Err(e);
         }
-        if funding.is_empty() || output.is_empty() {
+        if output.is_empty() {
             return Err(Error::config(
                 &self.pipeline.path,
-                "a pipeline needs at least one source of kind \"funding\" and one of kind \"output\"",
+                "a pipeline needs at least one source of kind \"output\"",
             ));
         }
-        self.write(
-            &mut table::concat_aligned(&funding)?,
-            "clean/funding.parquet",
-            &mut out.outputs,
-        )?;
+        // Without funding the run describes the output data only (see `has_funding`).
+        if !funding.is_empty() {
+            self.write(
+                &mut table::concat_aligned(&funding)?,
+                "clean/funding.parquet",
+                &mut out.outputs,
+            )?;
+        }
         self.write(
             &mut table::concat_aligned(&output)?,
             "clean/output.parquet",
@@ -585,6 +630,8 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         };
         match result {
             Ok(done) => {
+                let not_applicable =
+                    done.details["status"].as_str() == Some(crate::realdata::NOT_APPLICABLE);
                 entry.status = "ok".into();
                 entry.outputs = runner.hashes(&done.outputs)?;
                 entry.rows_in = done.rows_in;
@@ -593,10 +640,16 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
                 entry.details = done.details;
                 stages.push((
                     stage.to_string(),
-                    Outcome::Ran {
-                        seconds,
-                        rows_out: done.rows_out,
-                        rejected: done.rejected,
+                    if not_applicable {
+                        Outcome::NotApplicable {
+                            reason: crate::realdata::NO_SPENDING_REASON.into(),
+                        }
+                    } else {
+                        Outcome::Ran {
+                            seconds,
+                            rows_out: done.rows_out,
+                            rejected: done.rejected,
+                        }
                     },
                 ));
                 runner.manifest.put(entry);
