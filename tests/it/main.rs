@@ -3,5 +3,6 @@
 mod ingest;
 mod model;
 mod pipeline;
+mod real;
 mod report;
 mod sample;
