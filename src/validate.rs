@@ -103,7 +103,7 @@ fn suspect_rows(x: &SuspectInput) -> Vec<bool> {
     }
     for (name, ca) in x.nums {
         let required = x.kind == Kind::Funding && *name == "amount_mvnd";
-        let positive = *name == "iip";
+        let positive = matches!(*name, "iip" | "employment_index");
         for (b, v) in bad.iter_mut().zip(ca.iter()) {
             *b |= match v {
                 None => required,
@@ -292,12 +292,12 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                         Some(fmt_num(v)),
                         format!("negative {name}: {}", fmt_num(v)),
                     );
-                } else if *name == "iip" && v == 0.0 {
+                } else if matches!(*name, "iip" | "employment_index") && v == 0.0 {
                     set(
                         p,
                         name,
                         Some("0".into()),
-                        "iip of 0 (an index with the previous year = 100 cannot be 0)".into(),
+                        format!("{name} of 0 (an index with an earlier period = 100 cannot be 0)"),
                     );
                 }
             }

@@ -1,6 +1,7 @@
 //! One integration-test crate (each file under tests/ would link polars again).
 
 mod ingest;
+mod ingest_real;
 mod model;
 mod pipeline;
 mod real;
