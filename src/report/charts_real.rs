@@ -189,7 +189,7 @@ impl RealChart {
             Plot::Map { tiles, year } => {
                 // Legend row under the subtitle.
                 let bands = [
-                    (Some(106.0), "≥ 105"),
+                    (Some(106.0), "105+"),
                     (Some(101.0), "100–105"),
                     (Some(96.0), "95–100"),
                     (Some(90.0), "< 95"),
@@ -242,7 +242,7 @@ impl RealChart {
                     )?;
                     let value = t
                         .value
-                        .map(|v| num(lang, v, 1))
+                        .map(|v| num(lang, v, 2))
                         .unwrap_or_else(|| "–".into());
                     text(
                         root,

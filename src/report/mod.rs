@@ -14,6 +14,8 @@ pub mod html;
 pub mod i18n;
 pub mod markdown;
 pub mod real;
+pub mod real_data;
+pub mod real_tables;
 pub mod real_text;
 pub mod tables;
 

@@ -9,11 +9,12 @@ use super::charts::{Csv, DrawnChart};
 use super::charts_real::{self, BudgetBar, Plot, RealChart, TargetBar};
 use super::html::{base64, esc};
 use super::i18n::num;
+pub use super::real_data::{BudgetRec, FactRec, TargetRec};
+use super::real_data::{Data, load};
+use super::real_tables::*;
 use super::real_text::{self as rt, Pair, tr, trf};
 use crate::error::Result;
-use crate::realdata::indices::{self, IndexMeasure, IndexValue, NATIONAL_CODE};
-use crate::reference::{Boundary, Reference};
-use crate::table;
+use crate::realdata::indices::{self, IndexMeasure};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -26,225 +27,6 @@ pub struct RealContext {
     pub sources: Vec<String>,
     /// The run's manifest so far (row accounting, stage statuses).
     pub manifest: serde_json::Value,
-}
-
-/// A budget figure as the indicators stage wrote it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BudgetRec {
-    pub record_id: String,
-    pub scope: String,
-    pub geo_name: String,
-    pub period_start: Option<i32>,
-    pub period_end: Option<i32>,
-    pub period: String,
-    pub fund: String,
-    pub measure: String,
-    pub value: String,
-    pub unit: String,
-    pub amount_mvnd: Option<f64>,
-    pub derived: bool,
-    pub confidence: String,
-    pub source_url: String,
-}
-
-/// A target or result as the indicators stage wrote it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TargetRec {
-    pub record_id: String,
-    pub programme: String,
-    pub period: String,
-    pub item: String,
-    pub kind: String,
-    pub theme: String,
-    pub value: Option<f64>,
-    pub value_as_published: String,
-    pub unit: String,
-    pub confidence: String,
-}
-
-/// A province spending fact as the indicators stage wrote it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FactRec {
-    pub record_id: String,
-    pub province_code: String,
-    pub province_name: String,
-    pub period_start: Option<i32>,
-    pub period_end: Option<i32>,
-    pub period: String,
-    pub fund_source: String,
-    pub measure: String,
-    pub amount_mvnd: Option<f64>,
-    pub qualifier: String,
-    pub confidence: String,
-    pub source_url: String,
-}
-
-struct Data {
-    index: Vec<IndexValue>,
-    budget: Vec<BudgetRec>,
-    targets: Vec<TargetRec>,
-    facts: Vec<FactRec>,
-    rejected: Vec<[String; 4]>,
-}
-
-fn strs(df: &polars::prelude::DataFrame, c: &str) -> Result<Vec<String>> {
-    Ok(table::strs_or_null(df, c)?
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect())
-}
-
-fn load(out: &Path) -> Result<Data> {
-    let read = |n: &str| crate::io::read_parquet(&out.join(format!("indicators/{n}.parquet")));
-    let ix = read("province_index")?;
-    let (m, y, c, b, v) = (
-        strs(&ix, "measure")?,
-        table::i32s(&ix, "year")?,
-        strs(&ix, "province_code")?,
-        strs(&ix, "boundary")?,
-        table::f64s(&ix, "value")?,
-    );
-    let index = (0..ix.height())
-        .filter_map(|i| {
-            Some(IndexValue {
-                measure: IndexMeasure::parse(&m[i])?,
-                year: y[i]?,
-                province_code: c[i].clone(),
-                boundary: Boundary::parse(&b[i]).unwrap_or(Boundary::B2008),
-                value: v[i]?,
-            })
-        })
-        .collect();
-    let bd = read("programme_budget")?;
-    let (ps, pe, amt, der) = (
-        table::i32s(&bd, "period_start")?,
-        table::i32s(&bd, "period_end")?,
-        table::f64s(&bd, "amount_mvnd")?,
-        table::bools(&bd, "derived")?,
-    );
-    let cols: Vec<Vec<String>> = [
-        "record_id",
-        "scope",
-        "geo_name",
-        "period",
-        "fund",
-        "measure",
-        "value_as_published",
-        "unit",
-        "confidence",
-        "source_url",
-    ]
-    .iter()
-    .map(|c| strs(&bd, c))
-    .collect::<Result<_>>()?;
-    let budget = (0..bd.height())
-        .map(|i| BudgetRec {
-            record_id: cols[0][i].clone(),
-            scope: cols[1][i].clone(),
-            geo_name: cols[2][i].clone(),
-            period_start: ps[i],
-            period_end: pe[i],
-            period: cols[3][i].clone(),
-            fund: cols[4][i].clone(),
-            measure: cols[5][i].clone(),
-            value: cols[6][i].clone(),
-            unit: cols[7][i].clone(),
-            amount_mvnd: amt[i],
-            derived: der[i].unwrap_or(false),
-            confidence: cols[8][i].clone(),
-            source_url: cols[9][i].clone(),
-        })
-        .collect();
-    let td = read("programme_targets")?;
-    let tv = table::f64s(&td, "value")?;
-    let cols: Vec<Vec<String>> = [
-        "record_id",
-        "programme",
-        "period",
-        "item",
-        "kind",
-        "theme",
-        "value_as_published",
-        "unit",
-        "confidence",
-    ]
-    .iter()
-    .map(|c| strs(&td, c))
-    .collect::<Result<_>>()?;
-    let targets = (0..td.height())
-        .map(|i| TargetRec {
-            record_id: cols[0][i].clone(),
-            programme: cols[1][i].clone(),
-            period: cols[2][i].clone(),
-            item: cols[3][i].clone(),
-            kind: cols[4][i].clone(),
-            theme: cols[5][i].clone(),
-            value: tv[i],
-            value_as_published: cols[6][i].clone(),
-            unit: cols[7][i].clone(),
-            confidence: cols[8][i].clone(),
-        })
-        .collect();
-    let fd = read("spending_facts")?;
-    let (ps, pe, amt) = (
-        table::i32s(&fd, "period_start")?,
-        table::i32s(&fd, "period_end")?,
-        table::f64s(&fd, "amount_mvnd")?,
-    );
-    let cols: Vec<Vec<String>> = [
-        "record_id",
-        "province_code",
-        "province_name",
-        "period",
-        "fund_source",
-        "measure",
-        "qualifier",
-        "confidence",
-        "source_url",
-    ]
-    .iter()
-    .map(|c| strs(&fd, c))
-    .collect::<Result<_>>()?;
-    let facts = (0..fd.height())
-        .map(|i| FactRec {
-            record_id: cols[0][i].clone(),
-            province_code: cols[1][i].clone(),
-            province_name: cols[2][i].clone(),
-            period_start: ps[i],
-            period_end: pe[i],
-            period: cols[3][i].clone(),
-            fund_source: cols[4][i].clone(),
-            measure: cols[5][i].clone(),
-            amount_mvnd: amt[i],
-            qualifier: cols[6][i].clone(),
-            confidence: cols[7][i].clone(),
-            source_url: cols[8][i].clone(),
-        })
-        .collect();
-    let rj = read("programme_rejected")?;
-    let line = table::i64s(&rj, "line")?;
-    let (f, r, why) = (
-        strs(&rj, "file")?,
-        strs(&rj, "record_id")?,
-        strs(&rj, "reason")?,
-    );
-    let rejected = (0..rj.height())
-        .map(|i| {
-            [
-                f[i].clone(),
-                line[i].map(|l| l.to_string()).unwrap_or_default(),
-                r[i].clone(),
-                why[i].clone(),
-            ]
-        })
-        .collect();
-    Ok(Data {
-        index,
-        budget,
-        targets,
-        facts,
-        rejected,
-    })
 }
 
 /// The national budget per year: each national figure of a whole period spread evenly over
@@ -438,260 +220,15 @@ fn source_line(ctx: &RealContext) -> String {
     )
 }
 
-/// The values of one measure: year → code → value.
-fn by_year(index: &[IndexValue], m: IndexMeasure) -> BTreeMap<i32, BTreeMap<String, f64>> {
-    let mut out: BTreeMap<i32, BTreeMap<String, f64>> = BTreeMap::new();
-    for v in index.iter().filter(|v| v.measure == m) {
-        out.entry(v.year)
-            .or_default()
-            .insert(v.province_code.clone(), v.value);
-    }
-    out
-}
-
-fn pname(code: &str, lang: Lang) -> String {
-    if code == NATIONAL_CODE {
-        return tr(lang, rt::NATIONAL_ROW).to_string();
-    }
-    crate::text::clean(&indices::name_of(code, Boundary::B2008))
-}
-
-/// A table of text cells, written to HTML, Markdown and CSV.
-struct Tbl {
-    name: &'static str,
-    head: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-fn h(lang: Lang, ps: &[Pair]) -> Vec<String> {
-    ps.iter().map(|p| tr(lang, *p).to_string()).collect()
-}
-
-/// Provinces in the statistics office's table order (regions), the country first.
-fn index_table(name: &'static str, index: &[IndexValue], m: IndexMeasure, lang: Lang) -> Tbl {
-    let years = by_year(index, m);
-    let codes: BTreeSet<&String> = years.values().flat_map(|v| v.keys()).collect();
-    let r = Reference::get();
-    let mut codes: Vec<&String> = codes.into_iter().collect();
-    codes.sort_by_key(|c| {
-        if c.as_str() == NATIONAL_CODE {
-            0
-        } else {
-            r.province(c).map(|p| p.table_order + 1).unwrap_or(u32::MAX)
-        }
-    });
-    let mut head = h(lang, &[rt::H_CODE, rt::H_PROVINCE]);
-    head.extend(years.keys().map(|y| y.to_string()));
-    let rows = codes
-        .into_iter()
-        .map(|c| {
-            let mut row = vec![c.clone(), pname(c, lang)];
-            row.extend(
-                years
-                    .values()
-                    .map(|v| v.get(c).map(|x| num(lang, *x, 2)).unwrap_or_default()),
-            );
-            row
-        })
+/// The source line of a chart: only the input files whose names pass `keep`.
+fn chart_source(ctx: &RealContext, keep: impl Fn(&str) -> bool) -> String {
+    let files: Vec<&str> = ctx
+        .sources
+        .iter()
+        .map(String::as_str)
+        .filter(|f| keep(f))
         .collect();
-    Tbl { name, head, rows }
-}
-
-fn amount_cell(lang: Lang, v: Option<f64>) -> String {
-    v.map(|v| num(lang, v, if v.fract() == 0.0 { 0 } else { 1 }))
-        .unwrap_or_default()
-}
-
-fn budget_table(d: &Data, lang: Lang) -> Tbl {
-    Tbl {
-        name: "programme_budget",
-        head: h(
-            lang,
-            &[
-                rt::H_RECORD,
-                rt::H_SCOPE,
-                rt::H_AREA,
-                rt::H_PERIOD,
-                rt::H_FUND,
-                rt::H_MEASURE,
-                rt::H_AS_PUBLISHED,
-                rt::H_AMOUNT,
-                rt::H_DERIVED,
-                rt::H_CONFIDENCE,
-                rt::H_SOURCE,
-            ],
-        ),
-        rows: d
-            .budget
-            .iter()
-            .map(|b| {
-                vec![
-                    b.record_id.clone(),
-                    b.scope.clone(),
-                    b.geo_name.clone(),
-                    b.period.clone(),
-                    b.fund.clone(),
-                    b.measure.clone(),
-                    format!("{} {}", b.value, b.unit).trim().to_string(),
-                    amount_cell(lang, b.amount_mvnd),
-                    tr(lang, if b.derived { rt::YES } else { rt::NO }).into(),
-                    b.confidence.clone(),
-                    b.source_url.clone(),
-                ]
-            })
-            .collect(),
-    }
-}
-
-fn targets_table(d: &Data, lang: Lang) -> Tbl {
-    Tbl {
-        name: "programme_targets",
-        head: h(
-            lang,
-            &[
-                rt::H_RECORD,
-                rt::H_PROGRAMME,
-                rt::H_PERIOD,
-                rt::H_ITEM,
-                rt::H_KIND,
-                rt::H_VALUE,
-                rt::H_UNIT,
-                rt::H_CONFIDENCE,
-            ],
-        ),
-        rows: d
-            .targets
-            .iter()
-            .map(|t| {
-                vec![
-                    t.record_id.clone(),
-                    t.programme.clone(),
-                    t.period.clone(),
-                    t.item.clone(),
-                    t.kind.clone(),
-                    t.value_as_published.clone(),
-                    unit_label(lang, &t.unit),
-                    t.confidence.clone(),
-                ]
-            })
-            .collect(),
-    }
-}
-
-fn facts_table(d: &Data, lang: Lang) -> Tbl {
-    Tbl {
-        name: "spending_facts",
-        head: h(
-            lang,
-            &[
-                rt::H_RECORD,
-                rt::H_PROVINCE,
-                rt::H_PERIOD,
-                rt::H_FUND,
-                rt::H_MEASURE,
-                rt::H_AMOUNT,
-                rt::H_QUALIFIER,
-                rt::H_CONFIDENCE,
-                rt::H_SOURCE,
-            ],
-        ),
-        rows: d
-            .facts
-            .iter()
-            .map(|f| {
-                vec![
-                    f.record_id.clone(),
-                    format!("{} ({})", f.province_name, f.province_code),
-                    f.period.clone(),
-                    f.fund_source.clone(),
-                    f.measure.clone(),
-                    amount_cell(lang, f.amount_mvnd),
-                    f.qualifier.clone(),
-                    f.confidence.clone(),
-                    f.source_url.clone(),
-                ]
-            })
-            .collect(),
-    }
-}
-
-/// Rows in, clean, rejected and skipped per source, from the manifest.
-fn accounting_table(ctx: &RealContext, lang: Lang) -> Tbl {
-    let stage = |name: &str| {
-        ctx.manifest["stages"]
-            .as_array()
-            .and_then(|s| s.iter().find(|e| e["name"] == name))
-            .map(|e| e["details"].clone())
-            .unwrap_or_default()
-    };
-    let (ing, val) = (stage("ingest"), stage("validate"));
-    let rows = ing
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let n = |v: &serde_json::Value| {
-                        v.as_u64().map(|x| x.to_string()).unwrap_or_default()
-                    };
-                    vec![
-                        s["file"].as_str().unwrap_or("").to_string(),
-                        n(&s["rows_in"]),
-                        n(&val[i]["clean"]),
-                        (s["rejected"].as_u64().unwrap_or(0)
-                            + val[i]["rejected"].as_u64().unwrap_or(0))
-                        .to_string(),
-                        n(&s["skipped"]),
-                    ]
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Tbl {
-        name: "row_accounting",
-        head: h(
-            lang,
-            &[
-                rt::H_FILE,
-                rt::H_ROWS_IN,
-                rt::H_CLEAN,
-                rt::H_REJECTED,
-                rt::H_SKIPPED,
-            ],
-        ),
-        rows,
-    }
-}
-
-fn stages_table(ctx: &RealContext, lang: Lang) -> Tbl {
-    let rows = ctx.manifest["stages"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| {
-                    let na =
-                        e["details"]["status"].as_str() == Some(crate::realdata::NOT_APPLICABLE);
-                    vec![
-                        e["name"].as_str().unwrap_or("").to_string(),
-                        if na {
-                            format!(
-                                "{}: {}",
-                                tr(lang, rt::NOT_APPLICABLE),
-                                crate::realdata::NO_SPENDING_REASON
-                            )
-                        } else {
-                            tr(lang, rt::RAN).to_string()
-                        },
-                    ]
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Tbl {
-        name: "stage_status",
-        head: h(lang, &[rt::H_STAGE, rt::H_STATUS]),
-        rows,
-    }
+    trf(ctx.lang, rt::SOURCE_LINE, &[("sources", &files.join(", "))])
 }
 
 /// Findings, charts and tables of the report, in its language.
@@ -774,7 +311,9 @@ fn build(d: &Data, ctx: &RealContext, dir: &Path) -> Result<Built> {
                 ],
             ),
             subtitle: trf(lang, rt::S_MAP, &[("year", &s.year.to_string())]),
-            source: source_line(ctx),
+            source: chart_source(ctx, |f| {
+                f.contains(&s.year.to_string()) && f.ends_with(".xlsx")
+            }),
             plot: Plot::Map {
                 tiles,
                 year: s.year,
@@ -866,7 +405,7 @@ fn build(d: &Data, ctx: &RealContext, dir: &Path) -> Result<Built> {
             name: "national_budget",
             title,
             subtitle: tr(lang, rt::S_BUDGET).to_string(),
-            source: source_line(ctx),
+            source: chart_source(ctx, |f| f.contains("budget")),
             plot: Plot::Budget { bars },
             csv,
         };
@@ -906,7 +445,7 @@ fn build(d: &Data, ctx: &RealContext, dir: &Path) -> Result<Built> {
                 ],
             ),
             subtitle: tr(lang, rt::S_TARGETS).to_string(),
-            source: source_line(ctx),
+            source: chart_source(ctx, |f| f.contains("target")),
             plot: Plot::Targets { bars: tb },
             csv,
         };
@@ -974,56 +513,6 @@ fn build(d: &Data, ctx: &RealContext, dir: &Path) -> Result<Built> {
         iip: iip_tbl,
         tables,
     })
-}
-
-fn table_html(t: &Tbl) -> String {
-    let mut s = String::from("<div class=\"scroll\"><table><thead><tr>");
-    for c in &t.head {
-        s.push_str(&format!("<th>{}</th>", esc(c)));
-    }
-    s.push_str("</tr></thead><tbody>");
-    for r in &t.rows {
-        s.push_str("<tr>");
-        for c in r {
-            if c.starts_with("http") {
-                s.push_str(&format!("<td><a href=\"{0}\">{0}</a></td>", esc(c)));
-            } else {
-                s.push_str(&format!("<td>{}</td>", esc(c)));
-            }
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</tbody></table></div>");
-    s
-}
-
-fn table_md(t: &Tbl) -> String {
-    use super::markdown::esc as mesc;
-    let mut s = format!(
-        "| {} |\n|{}\n",
-        t.head
-            .iter()
-            .map(|c| mesc(c))
-            .collect::<Vec<_>>()
-            .join(" | "),
-        "---|".repeat(t.head.len())
-    );
-    for r in &t.rows {
-        s.push_str(&format!(
-            "| {} |\n",
-            r.iter().map(|c| mesc(c)).collect::<Vec<_>>().join(" | ")
-        ));
-    }
-    s.push('\n');
-    s
-}
-
-fn table_csv(t: &Tbl) -> String {
-    let mut c = Csv::new(&t.head.iter().map(String::as_str).collect::<Vec<_>>());
-    for r in &t.rows {
-        c.row(r.clone());
-    }
-    c.text().to_string()
 }
 
 const CSS: &str = "
