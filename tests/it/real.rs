@@ -108,9 +108,9 @@ fn iip_equals_the_statistics_office_table_for_every_province_and_year() {
     let rows = csv_rows(&root().join("data/reference/iip_province_2012_2016.csv"));
     let mut checked = 0;
     // Region rows (codes R1…R6) have no values; the country row (00) is not a province.
-    let provinces = rows.iter().filter(|r| {
-        r["code_gso"] != "00" && r["code_gso"].chars().all(|c| c.is_ascii_digit())
-    });
+    let provinces = rows
+        .iter()
+        .filter(|r| r["code_gso"] != "00" && r["code_gso"].chars().all(|c| c.is_ascii_digit()));
     for r in provinces {
         let key = (
             "iip".to_string(),
@@ -286,4 +286,70 @@ fn a_missing_programme_file_is_a_data_error_and_an_unknown_key_a_config_error() 
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("budgets"));
+}
+
+#[test]
+fn real_report_renders_in_a_headless_browser() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true but /usr/bin/chromium is absent: install Debian's chromium");
+        }
+        eprintln!("SKIPPED real_report_renders_in_a_headless_browser: /usr/bin/chromium is absent");
+        return;
+    }
+    let out = real_run("vi");
+    let report = out.join("report");
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    // On load, a line with the image count, the images without a rendered size and the script
+    // or resource errors is written into the page, which --dump-dom prints.
+    let probe_head = "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message||(e.target&&e.target.src)||e.type).slice(0,120))},true);</script>";
+    let probe_body = "<script>window.addEventListener('load',function(){var imgs=Array.from(document.images);var bad=imgs.filter(function(i){var r=i.getBoundingClientRect();return !(i.complete&&i.naturalWidth>0&&r.width>0&&r.height>0)});var p=document.createElement('pre');p.id='probe';p.textContent='PROBE images='+imgs.length+' bad='+bad.length+' errors='+window.__errors.length+' '+window.__errors.join('|');document.body.appendChild(p);});</script>";
+    let probed = html
+        .replacen("<head>", &format!("<head>{probe_head}"), 1)
+        .replacen("</body>", &format!("{probe_body}</body>"), 1);
+    let probe_path = report.join("browser_probe.html");
+    std::fs::write(&probe_path, probed).unwrap();
+    let profile = out.join("chromium-profile");
+    let shot = root().join("target/test-output/real_report.png");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    let run = |extra: &[String], page: &Path| {
+        let o = Command::new("timeout")
+            .arg("120")
+            .arg(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--virtual-time-budget=10000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .expect("chromium runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let dom = run(&["--dump-dom".to_string()], &probe_path);
+    let line = dom
+        .lines()
+        .find(|l| l.contains("<pre id=\"probe\">"))
+        .expect("the probe ran");
+    // Three charts: the employment map, the national budget, targets against results.
+    assert!(line.contains("PROBE images=3 bad=0 errors=0"), "{line}");
+    let _ = std::fs::remove_file(&shot);
+    run(
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1280,2400".to_string(),
+        ],
+        &report.join("index.html"),
+    );
+    assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000));
 }
