@@ -260,7 +260,7 @@ pub(super) fn stages_table(ctx: &RealContext, lang: Lang) -> Tbl {
                             format!(
                                 "{}: {}",
                                 tr(lang, rt::NOT_APPLICABLE),
-                                crate::realdata::NO_SPENDING_REASON
+                                tr(lang, rt::NA_REASON)
                             )
                         } else {
                             tr(lang, rt::RAN).to_string()
@@ -286,8 +286,12 @@ pub(super) fn table_html(t: &Tbl) -> String {
     for r in &t.rows {
         s.push_str("<tr>");
         for c in r {
-            if c.starts_with("http") {
-                s.push_str(&format!("<td><a href=\"{0}\">{0}</a></td>", esc(c)));
+            if let Some(host) = url_host(c) {
+                s.push_str(&format!(
+                    "<td><a href=\"{}\">{}</a></td>",
+                    esc(c),
+                    esc(host)
+                ));
             } else {
                 s.push_str(&format!("<td>{}</td>", esc(c)));
             }
@@ -296,6 +300,15 @@ pub(super) fn table_html(t: &Tbl) -> String {
     }
     s.push_str("</tbody></table></div>");
     s
+}
+
+/// The host of a web address ("ven.vn" for "http://ven.vn/a-b.html"), shown as the link text.
+pub(super) fn url_host(s: &str) -> Option<&str> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| host.strip_prefix("www.").unwrap_or(host))
 }
 
 pub(super) fn table_md(t: &Tbl) -> String {
@@ -312,7 +325,13 @@ pub(super) fn table_md(t: &Tbl) -> String {
     for r in &t.rows {
         s.push_str(&format!(
             "| {} |\n",
-            r.iter().map(|c| mesc(c)).collect::<Vec<_>>().join(" | ")
+            r.iter()
+                .map(|c| match url_host(c) {
+                    Some(host) if !c.contains([' ', '(', ')']) => format!("[{}]({c})", mesc(host)),
+                    _ => mesc(c),
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
         ));
     }
     s.push('\n');
@@ -325,4 +344,26 @@ pub(super) fn table_csv(t: &Tbl) -> String {
         c.row(r.clone());
     }
     c.text().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_show_their_host() {
+        assert_eq!(url_host("http://ven.vn/ha-tinh-43845.html"), Some("ven.vn"));
+        assert_eq!(
+            url_host("https://www.vietnam.vn/en/x?y=1"),
+            Some("vietnam.vn")
+        );
+        assert_eq!(url_host("not shown"), None);
+        let t = Tbl {
+            name: "t",
+            head: vec!["a".into()],
+            rows: vec![vec!["http://ven.vn/x.html".into()]],
+        };
+        assert!(table_html(&t).contains("<a href=\"http://ven.vn/x.html\">ven.vn</a>"));
+        assert!(table_md(&t).contains("[ven.vn](http://ven.vn/x.html)"));
+    }
 }

@@ -170,6 +170,10 @@ pub const GAP_FACTS: Pair = (
 pub const STAGE_STATUS: Pair = ("Trạng thái các bước", "Stage status");
 pub const NOT_APPLICABLE: Pair = ("không áp dụng", "not applicable");
 pub const RAN: Pair = ("đã chạy", "ran");
+pub const NA_REASON: Pair = (
+    "không có số liệu chi khuyến công theo tỉnh: quy trình không có nguồn loại \"funding\", nên không ước lượng được tác động theo tỉnh và không đánh dấu được tỉnh nào",
+    "no province spending data: the pipeline has no source of kind \"funding\", so province effects and flags cannot be estimated",
+);
 
 pub const H_PROVINCE: Pair = ("Tỉnh", "Province");
 pub const H_CODE: Pair = ("Mã", "Code");
@@ -284,6 +288,7 @@ pub const ALL: &[Pair] = &[
     STAGE_STATUS,
     NOT_APPLICABLE,
     RAN,
+    NA_REASON,
     H_PROVINCE,
     H_CODE,
     H_RECORD,
