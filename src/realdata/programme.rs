@@ -86,6 +86,13 @@ impl Fund {
         let f = fund_source.trim().to_ascii_lowercase();
         if f.starts_with("beneficiary") || f.contains("counterpart") {
             Fund::Counterpart
+        } else if f.contains("total_cost")
+            || f.contains("project_budget")
+            || f.contains("not clearly")
+        {
+            // Whole project costs include the beneficiaries' share; "not clearly KC" money may
+            // not be programme money at all.
+            Fund::Other
         } else if f.contains("kcqg_plus_kcdp") || f.starts_with("total") {
             Fund::Total
         } else if f.starts_with("kcqg") {
@@ -804,6 +811,11 @@ mod tests {
         assert_eq!(Fund::of("beneficiary_counterpart"), Fund::Counterpart);
         assert_eq!(Fund::of("KCDP_district_level"), Fund::Local);
         assert_eq!(Fund::of("KCQG_pilot (đề án KCQG điểm)"), Fund::National);
+        assert_eq!(Fund::of("KCDP_projects_total_cost"), Fund::Other);
+        assert_eq!(Fund::of("total_project_budget"), Fund::Other);
+        assert_eq!(Fund::of("provincial (not clearly KC)"), Fund::Other);
+        assert_eq!(Fund::of("total_KCQG_plus_KCDP"), Fund::Total);
+        assert_eq!(Fund::of("state_budget_KC"), Fund::Total);
         assert_eq!(year_of("2013-09"), Some(2013));
         assert_eq!(year_of("unknown"), None);
     }
