@@ -353,3 +353,42 @@ fn real_report_renders_in_a_headless_browser() {
     );
     assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000));
 }
+
+#[test]
+fn without_programme_files_the_report_says_so_and_years_select_the_indices() {
+    let dir = temp("bare");
+    let iip = root().join("data/reference/gso_raw/gso_en_export_iip_by_province_2012_2016_raw.csv");
+    let p = dir.join("bare.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "name = \"bare\"\nyears = [2014, 2015]\n[[sources]]\nkind = \"output\"\npath = \"{}\"\nmeasure = \"iip\"\n",
+            iip.to_string_lossy().replace('\\', "/")
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = khuyencong(&[
+        "run",
+        &p.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+        "--lang",
+        "en",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = index_of(&out);
+    // 63 provinces × the two years asked for, and nothing else.
+    assert_eq!(got.len(), 63 * 2);
+    assert!(
+        got.keys()
+            .all(|(m, y, _)| m == "iip" && (*y == 2014 || *y == 2015))
+    );
+    // Ha Noi in 2015, read off the statistics office's export by hand: 108.3.
+    assert_eq!(got[&("iip".to_string(), 2015, "01".to_string())], 108.3);
+    let html = std::fs::read_to_string(out.join("report/index.html")).unwrap();
+    assert!(html.contains("The pipeline file names no programme file"));
+    assert!(html.contains("This run has no source of the employment index by province."));
+    assert!(!html.contains("<tbody></tbody>"), "an empty table");
+    assert!(!html.to_lowercase().contains("synthetic"));
+}
