@@ -155,6 +155,17 @@ impl Pipeline {
         }
         if let Some(p) = &mut file.programme {
             p.resolve(dir);
+            if file
+                .sources
+                .iter()
+                .any(|s| s.kind == crate::ingest::Kind::Funding)
+            {
+                return Err(Error::config(
+                    path,
+                    "[programme] is read only by a pipeline without sources of kind \"funding\" \
+                     (a run on published data); remove [programme] or the funding sources",
+                ));
+            }
         }
         if file.sources.is_empty() {
             return Err(Error::config(

@@ -526,7 +526,7 @@ figcaption{color:#444;font-size:.92rem}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;margin:1rem 0;font-size:.85rem;width:100%}
 th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top}
-th{background:#eef5fa}td a{word-break:break-all}
+th{background:#eef5fa}td.n{text-align:right;white-space:nowrap}
 .note{color:#444;font-size:.92rem}
 ";
 

@@ -53,6 +53,11 @@ pub(super) fn index_table(
     lang: Lang,
 ) -> Tbl {
     let years = by_year(index, m);
+    // As published: the production index with one decimal, the employment index with two.
+    let decimals = match m {
+        IndexMeasure::Iip => 1,
+        IndexMeasure::EmploymentIndex => 2,
+    };
     let codes: BTreeSet<&String> = years.values().flat_map(|v| v.keys()).collect();
     let r = Reference::get();
     let mut codes: Vec<&String> = codes.into_iter().collect();
@@ -69,11 +74,11 @@ pub(super) fn index_table(
         .into_iter()
         .map(|c| {
             let mut row = vec![c.clone(), pname(c, lang)];
-            row.extend(
-                years
-                    .values()
-                    .map(|v| v.get(c).map(|x| num(lang, *x, 2)).unwrap_or_default()),
-            );
+            row.extend(years.values().map(|v| {
+                v.get(c)
+                    .map(|x| num(lang, *x, decimals))
+                    .unwrap_or_default()
+            }));
             row
         })
         .collect();
@@ -292,6 +297,11 @@ pub(super) fn table_html(t: &Tbl) -> String {
                     esc(c),
                     esc(host)
                 ));
+            } else if !c.is_empty()
+                && c.chars()
+                    .all(|ch| ch.is_ascii_digit() || ".,-".contains(ch))
+            {
+                s.push_str(&format!("<td class=\"n\">{}</td>", esc(c)));
             } else {
                 s.push_str(&format!("<td>{}</td>", esc(c)));
             }

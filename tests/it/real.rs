@@ -277,6 +277,28 @@ fn a_missing_programme_file_is_a_data_error_and_an_unknown_key_a_config_error() 
     assert_eq!(o.status.code(), Some(3));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no_such_budget.csv"), "{err}");
+    // [programme] beside a funding source would be ignored: refused instead.
+    let funded = dir.join("funded.toml");
+    let default = std::fs::read_to_string(root().join("pipelines/default.toml")).unwrap();
+    std::fs::write(
+        &funded,
+        default.replace(
+            "../data/sample",
+            &root()
+                .join("data/sample")
+                .to_string_lossy()
+                .replace('\\', "/"),
+        ) + "\n[programme]\nbudget = \"b.csv\"\n",
+    )
+    .unwrap();
+    let o = khuyencong(&[
+        "run",
+        &funded.to_string_lossy(),
+        "--out",
+        &dir.join("o3").to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("[programme]"));
     let p = write("unknown.toml", "budgets = \"x.csv\"");
     let o = khuyencong(&[
         "run",
