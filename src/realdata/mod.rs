@@ -5,6 +5,7 @@
 //! `indices` reads the index measures of the clean output table; `programme` reads the
 //! programme's published record from the files named under `[programme]`.
 
+pub mod activity;
 pub mod indices;
 pub mod programme;
 
@@ -32,6 +33,9 @@ pub struct ProgrammeFiles {
     /// Province-level spending facts (`kc_spending_province_facts.csv` layout).
     #[serde(default)]
     pub spending_facts: Option<PathBuf>,
+    /// Money by activity group (`kc_spending_by_activity_facts.csv` layout).
+    #[serde(default)]
+    pub activity_facts: Option<PathBuf>,
 }
 
 impl ProgrammeFiles {
@@ -41,6 +45,7 @@ impl ProgrammeFiles {
             &mut self.budget,
             &mut self.targets,
             &mut self.spending_facts,
+            &mut self.activity_facts,
         ]
         .into_iter()
         .flatten()
@@ -53,11 +58,16 @@ impl ProgrammeFiles {
 
     /// Every file named, for the stage's freshness check.
     pub fn paths(&self) -> Vec<PathBuf> {
-        [&self.budget, &self.targets, &self.spending_facts]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect()
+        [
+            &self.budget,
+            &self.targets,
+            &self.spending_facts,
+            &self.activity_facts,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
     }
 }
 
@@ -88,6 +98,10 @@ pub fn compute(output: &DataFrame, files: Option<&ProgrammeFiles>) -> Result<Rea
         Some(p) => programme::read_facts(p, &mut rejected)?,
         None => Vec::new(),
     };
+    let activity = match &files.activity_facts {
+        Some(p) => activity::read_activity(p, &mut rejected)?,
+        None => Vec::new(),
+    };
     for r in &rejected {
         notes.push(format!(
             "{} line {} ({}): rejected: {}",
@@ -97,10 +111,15 @@ pub fn compute(output: &DataFrame, files: Option<&ProgrammeFiles>) -> Result<Rea
     tables.push(("programme_budget", programme::budget_table(&budget)?));
     tables.push(("programme_targets", programme::targets_table(&targets)?));
     tables.push(("spending_facts", programme::facts_table(&facts)?));
+    tables.push(("activity_facts", activity::activity_table(&activity)?));
     tables.push(("programme_rejected", programme::rejected_table(&rejected)?));
     Ok(RealIndicators {
         tables,
-        programme_rows_in: budget.len() + targets.len() + facts.len() + rejected.len(),
+        programme_rows_in: budget.len()
+            + targets.len()
+            + facts.len()
+            + activity.len()
+            + rejected.len(),
         programme_rejected: rejected.len(),
         notes,
     })

@@ -127,12 +127,16 @@ pub struct Rejected {
 }
 
 /// A CSV read as header → cell maps, with the line of each row.
-struct Rows {
-    file: String,
-    rows: Vec<(usize, BTreeMap<String, String>)>,
+pub(super) struct Rows {
+    pub file: String,
+    pub rows: Vec<(usize, BTreeMap<String, String>)>,
 }
 
-fn read_rows(path: &Path, required: &[&str], rejected: &mut Vec<Rejected>) -> Result<Rows> {
+pub(super) fn read_rows(
+    path: &Path,
+    required: &[&str],
+    rejected: &mut Vec<Rejected>,
+) -> Result<Rows> {
     let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::data(
             path,
@@ -200,7 +204,7 @@ fn read_rows(path: &Path, required: &[&str], rejected: &mut Vec<Rejected>) -> Re
     Ok(Rows { file, rows })
 }
 
-fn cell<'a>(m: &'a BTreeMap<String, String>, k: &str) -> &'a str {
+pub(super) fn cell<'a>(m: &'a BTreeMap<String, String>, k: &str) -> &'a str {
     m.get(k).map(String::as_str).unwrap_or("").trim()
 }
 
@@ -218,7 +222,7 @@ pub fn year_of(s: &str) -> Option<i32> {
 }
 
 /// An amount in million VND; blank is `Ok(None)`, anything not a plain number is an error.
-fn amount(s: &str) -> std::result::Result<Option<f64>, String> {
+pub(super) fn amount(s: &str) -> std::result::Result<Option<f64>, String> {
     if s.is_empty() {
         return Ok(None);
     }

@@ -496,6 +496,7 @@ fn build(d: &Data, ctx: &RealContext, dir: &Path) -> Result<Built> {
         budget_table(d, lang),
         targets_table(d, lang),
         facts_table(d, lang),
+        activity_table(d, lang),
         accounting_table(ctx, lang),
         stages_table(ctx, lang),
     ];
@@ -653,6 +654,10 @@ pub fn build_report(out_dir: &Path, ctx: &RealContext) -> Result<Vec<PathBuf>> {
     });
     let mut facts = vec![para(tr(lang, rt::GAP_FACTS))];
     if let Some(t) = find("spending_facts").filter(|t| !t.rows.is_empty()) {
+        facts.push(tbl_parts(t));
+    }
+    if let Some(t) = find("activity_facts").filter(|t| !t.rows.is_empty()) {
+        facts.push(para(tr(lang, rt::ACTIVITY_NOTE)));
         facts.push(tbl_parts(t));
     }
     sections.push(Section {

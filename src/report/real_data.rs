@@ -64,6 +64,9 @@ pub(super) struct Data {
     pub budget: Vec<BudgetRec>,
     pub targets: Vec<TargetRec>,
     pub facts: Vec<FactRec>,
+    /// Activity-group figures: text cells (record, area, period, fund source, group as
+    /// published, group in English, projects, qualifier, confidence, source) and the amount.
+    pub activity: Vec<([String; 10], Option<f64>)>,
     pub rejected: Vec<[String; 4]>,
 }
 
@@ -201,6 +204,26 @@ pub(super) fn load(out: &Path) -> Result<Data> {
             source_url: cols[8][i].clone(),
         })
         .collect();
+    let ad = read("activity_facts")?;
+    let cols: Vec<Vec<String>> = [
+        "record_id",
+        "area",
+        "period",
+        "fund_source",
+        "group_as_published",
+        "group_en",
+        "n_projects",
+        "qualifier",
+        "confidence",
+        "source_url",
+    ]
+    .iter()
+    .map(|c| strs(&ad, c))
+    .collect::<Result<_>>()?;
+    let amt = table::f64s(&ad, "amount_mvnd")?;
+    let activity = (0..ad.height())
+        .map(|i| (std::array::from_fn(|k| cols[k][i].clone()), amt[i]))
+        .collect();
     let rj = read("programme_rejected")?;
     let line = table::i64s(&rj, "line")?;
     let (f, r, why) = (
@@ -223,6 +246,7 @@ pub(super) fn load(out: &Path) -> Result<Data> {
         budget,
         targets,
         facts,
+        activity,
         rejected,
     })
 }

@@ -203,6 +203,46 @@ pub(super) fn facts_table(d: &Data, lang: Lang) -> Tbl {
     }
 }
 
+pub(super) fn activity_table(d: &Data, lang: Lang) -> Tbl {
+    let group = if lang == Lang::Vi { 4 } else { 5 };
+    Tbl {
+        name: "activity_facts",
+        head: h(
+            lang,
+            &[
+                rt::H_RECORD,
+                rt::H_AREA,
+                rt::H_PERIOD,
+                rt::H_FUND,
+                rt::H_ACTIVITY,
+                rt::H_PROJECTS,
+                rt::H_AMOUNT,
+                rt::H_QUALIFIER,
+                rt::H_CONFIDENCE,
+                rt::H_SOURCE,
+            ],
+        ),
+        rows: d
+            .activity
+            .iter()
+            .map(|(c, amount)| {
+                vec![
+                    c[0].clone(),
+                    c[1].clone(),
+                    c[2].clone(),
+                    c[3].clone(),
+                    c[group].clone(),
+                    c[6].clone(),
+                    amount_cell(lang, *amount),
+                    c[7].clone(),
+                    c[8].clone(),
+                    c[9].clone(),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// Rows in, clean, rejected and skipped per source, from the manifest.
 pub(super) fn accounting_table(ctx: &RealContext, lang: Lang) -> Tbl {
     let stage = |name: &str| {

@@ -176,6 +176,12 @@ pub const NA_REASON: Pair = (
 );
 
 pub const H_PROVINCE: Pair = ("Tỉnh", "Province");
+pub const H_ACTIVITY: Pair = ("Nhóm hoạt động", "Activity group");
+pub const H_PROJECTS: Pair = ("Số đề án", "Projects");
+pub const ACTIVITY_NOTE: Pair = (
+    "Kinh phí theo nhóm hoạt động, như tỉnh hoặc Bộ Công Thương công bố (nhóm giữ nguyên cách gọi của nơi công bố):",
+    "Money by activity group, as a province or the ministry published it (groups in the publisher's words):",
+);
 pub const H_CODE: Pair = ("Mã", "Code");
 pub const H_RECORD: Pair = ("Mã dòng", "Record");
 pub const H_SCOPE: Pair = ("Phạm vi", "Scope");
@@ -290,6 +296,9 @@ pub const ALL: &[Pair] = &[
     RAN,
     NA_REASON,
     H_PROVINCE,
+    H_ACTIVITY,
+    H_PROJECTS,
+    ACTIVITY_NOTE,
     H_CODE,
     H_RECORD,
     H_SCOPE,

@@ -171,11 +171,12 @@ fn spending_stages_are_not_applicable_and_recorded_so() {
     assert!(!out.join("panel/panel.parquet").exists());
     assert!(!out.join("flags/flags.parquet").exists());
     // The programme files are read whole: 47 budget figures, 24 targets and results, 58
-    // province facts, none rejected.
+    // province facts, 21 activity-group figures, none rejected.
     for (name, rows) in [
         ("programme_budget", 47),
         ("programme_targets", 24),
         ("spending_facts", 58),
+        ("activity_facts", 21),
         ("programme_rejected", 0),
     ] {
         let df = read_parquet(&out.join(format!("indicators/{name}.parquet"))).unwrap();
