@@ -88,6 +88,9 @@ pub enum Command {
         /// Where to write the rejected rows (Parquet).
         #[arg(long)]
         rejected: Option<PathBuf>,
+        /// Source keys, as in a pipeline's [[sources]].
+        #[command(flatten)]
+        keys: crate::ingest::keys::SourceKeys,
     },
     /// Fit a linear model with fixed effects (fixest syntax) on a CSV or Parquet file.
     Model {
@@ -205,6 +208,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             sheet,
             out,
             rejected,
+            keys,
         } => crate::ingest::run_ingest_command(
             file,
             match kind {
@@ -212,6 +216,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                 KindArg::Output => crate::ingest::Kind::Output,
             },
             sheet.as_deref(),
+            keys,
             out.as_deref(),
             rejected.as_deref(),
         ),

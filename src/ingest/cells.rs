@@ -223,21 +223,46 @@ pub(super) fn from_rows(
     let header_vi = vietnamese(&hrow.cells.iter().map(Cell::text).collect::<String>());
     // A table restarting on a new page: its title and repeated header are skipped.
     let repeat = stacked::continuation_blocks(&rows[data_start..]);
-    let kept: Vec<Row>;
-    let data: &[Row] = if repeat.is_empty() {
-        &rows[data_start..]
-    } else {
-        let lines: Vec<usize> = repeat.iter().map(|&i| rows[data_start + i].line).collect();
+    let line_list = |idx: &[usize]| -> String {
+        idx.iter()
+            .take(12)
+            .map(|&i| rows[data_start + i].line.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+            + if idx.len() > 12 { ", …" } else { "" }
+    };
+    if !repeat.is_empty() {
         notes.push(format!(
             "table restarts at row {} (continuation title and repeated header, rows {} skipped)",
-            lines[0],
-            lines
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            rows[data_start + repeat[0]].line,
+            line_list(&repeat)
         ));
-        let drop: HashSet<usize> = repeat.iter().copied().collect();
+    }
+    // Rows whose values all lie right of the header's last column (stray cells far from the
+    // table) are not part of it.
+    let width = hrow
+        .cells
+        .iter()
+        .rposition(|c| !c.is_empty())
+        .map_or(0, |i| i + 1);
+    let outside: Vec<usize> = rows[data_start..]
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| width > 0 && r.cells.iter().take(width).all(Cell::is_empty))
+        .map(|(i, _)| i)
+        .collect();
+    if !outside.is_empty() {
+        notes.push(format!(
+            "{} row(s) with values only right of the table's last column skipped (rows {})",
+            outside.len(),
+            line_list(&outside)
+        ));
+    }
+    let drop: HashSet<usize> = repeat.iter().chain(outside.iter()).copied().collect();
+    let kept: Vec<Row>;
+    let data: &[Row] = if drop.is_empty() {
+        &rows[data_start..]
+    } else {
         kept = rows[data_start..]
             .iter()
             .enumerate()
@@ -331,7 +356,7 @@ pub(super) fn from_rows(
     }
     let mut rejects = Rejects::default();
     let mut recs: Vec<Rec> = Vec::new();
-    let mut skipped = data_start + repeat.len();
+    let mut skipped = data_start + drop.len();
     let mut checks = Vec::new();
     if wide {
         let mut ctx = WideCtx {

@@ -344,7 +344,7 @@ pub(super) fn finish_canonical(
             // Constant columns as scalars: no per-row strings for a table of millions. (Cut into
             // the reader's chunks as real columns instead, they cost 0.1 s more to build and
             // no less to write: 5M rows, canonical step 0.14 s against 0.25 s.)
-            "boundary" => text_scalar("boundary", boundary.as_str(), n),
+            "boundary" => boundary_column(&df, spec.boundary, boundary, notes),
             "source_file" => text_scalar("source_file", &file_name(&spec.path), n),
             "source_row" => Column::new(
                 "source_row".into(),
@@ -386,41 +386,63 @@ pub(super) fn default_source(
     }
 }
 
-/// The boundary of a canonical table: the spec's, else 2025 when every year is ≥ 2026 and every
-/// code is a code of the 34-unit map.
+/// The boundary of a canonical table: the spec's, else the one its boundary column holds (the
+/// 63-province map when its rows are on both), else the map in force at its rows' dates (the
+/// 34-unit map when every row is of 2025 or later).
 pub(super) fn boundary_of(df: &DataFrame, forced: Option<Boundary>) -> Boundary {
     if let Some(b) = forced {
         return b;
     }
     // A table written by this program carries its map.
-    if let Some(b) = df.column("boundary").ok().and_then(|c| {
-        c.str()
+    if let Ok(c) = df.column("boundary") {
+        let first = c
+            .str()
             .ok()
-            .and_then(|ca| ca.get(0).and_then(Boundary::parse))
-    }) {
-        return b;
+            .and_then(|ca| (!ca.is_empty()).then(|| ca.get(0)).flatten())
+            .and_then(Boundary::parse);
+        if let Some(b) = first {
+            let one = match c {
+                Column::Scalar(_) => true,
+                _ => c.str().is_ok_and(|ca| ca.n_unique().is_ok_and(|u| u <= 1)),
+            };
+            return if one { b } else { Boundary::B2008 };
+        }
     }
-    let r = Reference::get();
     let min_year = df
         .column("year")
         .ok()
         .and_then(|c| c.i32().ok().and_then(|ca| ca.min()));
-    if min_year.is_none_or(|y| y < 2026) {
-        return Boundary::B2008;
+    match min_year {
+        Some(y) => Boundary::in_force(y),
+        None => Boundary::B2008,
     }
-    let all_new = df
-        .column("province_code")
-        .ok()
-        .and_then(|c| {
-            c.str().ok().map(|ca| {
-                ca.iter()
-                    .all(|v| v.is_some_and(|s| r.unit_2025(s).is_some()))
-            })
-        })
-        .unwrap_or(false);
-    if all_new {
-        Boundary::B2025
-    } else {
-        Boundary::B2008
+}
+
+/// The boundary column of a canonical table read without one: the spec's map for every row,
+/// else each row's map at its date. One map is a scalar column (no per-row strings for millions
+/// of rows).
+fn boundary_column(
+    df: &DataFrame,
+    forced: Option<Boundary>,
+    table: Boundary,
+    notes: &mut Vec<String>,
+) -> Column {
+    let n = df.height();
+    let years = df.column("year").ok().and_then(|c| c.i32().ok().cloned());
+    let (lo, hi) = match (&years, forced) {
+        (Some(y), None) => (y.min(), y.max()),
+        _ => (None, None),
+    };
+    match (lo, hi) {
+        (Some(lo), Some(hi)) if Boundary::in_force(lo) != Boundary::in_force(hi) => {
+            notes.push("rows before 2025 read on the 63-province map, rows of 2025 and later on the 34-unit map (each at its date; set boundary for this source to read all on one)".into());
+            let ys = years.expect("matched above");
+            let maps: StringChunked = ys
+                .iter()
+                .map(|y| y.map(|y| Boundary::in_force(y).as_str()))
+                .collect();
+            maps.with_name("boundary".into()).into_column()
+        }
+        _ => text_scalar("boundary", table.as_str(), n),
     }
 }

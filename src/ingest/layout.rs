@@ -478,7 +478,10 @@ pub fn is_numbering_row(filled: &[&Cell]) -> bool {
             numbers.push(n);
         }
     }
-    numbers.len() >= 2 && numbers[0] <= 2 && numbers.windows(2).all(|w| w[1] == w[0] + 1)
+    let letters = filled.len() - numbers.len();
+    (numbers.len() >= 2 || letters >= 1)
+        && numbers.first().is_none_or(|&n| n <= 2)
+        && numbers.windows(2).all(|w| w[1] == w[0] + 1)
 }
 
 /// What an index column compares with, from its header text.
@@ -683,5 +686,39 @@ mod tests {
             Some(Role::Establishments)
         );
         assert_eq!(measure_of("Lao động CNNT"), Some(Role::Employment));
+    }
+
+    #[test]
+    fn numbering_rows_against_data_rows() {
+        let t = |v: &[&str]| -> Vec<Cell> { v.iter().map(|s| Cell::Text(s.to_string())).collect() };
+        let is = |cells: Vec<Cell>| is_numbering_row(&cells.iter().collect::<Vec<_>>());
+        assert!(is(t(&[
+            "(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)"
+        ])));
+        assert!(is(t(&["A", "B", "1", "2", "3=1+2"])));
+        assert!(is(vec![Cell::Num(1.0), Cell::Num(2.0), Cell::Num(3.0)]));
+        // Data rows of a long table: a year, a code, an amount.
+        assert!(!is(t(&["2020", "01", "5"])));
+        assert!(!is(t(&["2020", "99", "abc"])));
+        assert!(!is(t(&["1", "01", "5"])));
+        assert!(!is(t(&["3", "4", "5"])));
+    }
+
+    #[test]
+    fn comparisons_of_index_headers() {
+        use Comparison::*;
+        let c = comparison;
+        assert_eq!(
+            c("Chỉ số thời điểm 01/12/2024 so với cùng thời điểm tháng trước"),
+            MonthOnMonth
+        );
+        assert_eq!(
+            c("Chỉ số thời điểm 01/12/2024 so với cùng thời điểm năm trước"),
+            YearOnYear
+        );
+        assert_eq!(c("Năm 2024 so với năm 2023"), YearOnYear);
+        assert_eq!(c("Index (previous year = 100)"), YearOnYear);
+        assert_eq!(c("Chỉ số (năm gốc 2010 = 100)"), FixedBase);
+        assert_eq!(c("Chỉ số"), Unstated);
     }
 }

@@ -44,7 +44,13 @@ pub(super) fn long_rows(
     let place_header = hrow.get(place_col_index).text();
     if place_col.is_none() {
         notes.push(format!(
-            "province column found by its values: \"{place_header}\""
+            "province column found by its values: column {}{}",
+            super::stacked::column_letters(place_col_index),
+            if place_header.trim().is_empty() {
+                " (no header)".to_string()
+            } else {
+                format!(" \"{place_header}\"")
+            }
         ));
     }
     let year_col = find(Role::Year);
@@ -63,6 +69,7 @@ pub(super) fn long_rows(
     let header_texts: Vec<String> = hrow.cells.iter().map(Cell::text).collect();
     let mut group_year: Option<i32> = None;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dashes = 0usize;
     let stem = spec.display_name();
     'rows: for row in data {
         let texts: Vec<String> = row.cells.iter().map(Cell::text).collect();
@@ -206,6 +213,13 @@ pub(super) fn long_rows(
             let v = match row.get(c.index) {
                 Cell::Empty => None,
                 Cell::Num(v) => Some(*v),
+                // "-" in a statistical table: no activity, zero (a project list keeps it missing).
+                Cell::Text(s)
+                    if kind == Kind::Output && !c.role.is_index() && number::is_no_activity(s) =>
+                {
+                    dashes += 1;
+                    Some(0.0)
+                }
                 Cell::Text(s) => match number::parse_number(s, c.format) {
                     Ok(v) => v,
                     Err(reason) => {
@@ -283,6 +297,11 @@ pub(super) fn long_rows(
     }
     for (what, n) in counts {
         notes.push(format!("{n} {what} rows skipped"));
+    }
+    if dashes > 0 {
+        notes.push(format!(
+            "{dashes} cells \"-\" read as 0 (no activity; an empty cell or \"..\" is unknown)"
+        ));
     }
     Ok(())
 }

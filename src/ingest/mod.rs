@@ -20,6 +20,7 @@
 
 mod cells;
 mod fast;
+pub mod keys;
 pub mod layout;
 mod long;
 pub mod number;
@@ -28,6 +29,7 @@ pub mod read;
 mod records;
 pub mod stacked;
 mod wide;
+pub mod workbook;
 
 use cells::*;
 use fast::*;
@@ -314,6 +316,7 @@ pub fn ingest_file(spec: &SourceSpec) -> Result<Ingested> {
             let (text, encoding) = read::decode_text(path, &bytes)?;
             let delim = read::detect_delimiter(&text);
             let rows = read::parse_delimited(&text, delim);
+            workbook::check_grid(path, &rows)?;
             let notes = vec![format!(
                 "read as {encoding} text, delimiter '{}'",
                 (delim as char).escape_default()
@@ -378,11 +381,13 @@ pub fn run_ingest_command(
     file: &Path,
     kind: Kind,
     sheet: Option<&str>,
+    keys: &keys::SourceKeys,
     out: Option<&Path>,
     rejected: Option<&Path>,
 ) -> Result<String> {
     let mut spec = SourceSpec::new(kind, file);
     spec.sheet = sheet.map(str::to_string);
+    keys.apply(&mut spec)?;
     let stem = spec.display_name();
     let out = out
         .map(Path::to_path_buf)

@@ -1,6 +1,7 @@
 //! Records to the canonical table: the map each place code is read on and the typed columns.
 
 use super::*;
+
 /// Decides the boundary, turns place references into codes on it (rejecting names that do not
 /// exist on that map) and builds the canonical table.
 pub(super) fn build_table(
@@ -10,24 +11,21 @@ pub(super) fn build_table(
     notes: &mut Vec<String>,
 ) -> Result<(Boundary, DataFrame)> {
     let r = Reference::get();
-    let boundary = spec.boundary.unwrap_or_else(|| {
-        let all_new = !recs.is_empty()
-            && recs.iter().all(|rec| {
-                rec.year >= 2026
-                    && match &rec.place {
-                        PlaceRef::Code(c) => r.unit_2025(c).is_some(),
-                        PlaceRef::Hit { new, .. } => new.is_some(),
-                    }
-            });
-        if all_new {
-            notes.push(
-                "boundary 2025: every place is one of the 34 units and every year ≥ 2026".into(),
-            );
-            Boundary::B2025
-        } else {
-            Boundary::B2008
-        }
-    });
+    // Each row is read on the map in force at its date (annual data from 2025 on the 34 units),
+    // unless the source names its map.
+    let row_map = |year: i32| spec.boundary.unwrap_or(Boundary::in_force(year));
+    let why = |year: i32| match spec.boundary {
+        Some(b) => format!(
+            "this source is on the {} (boundary = \"{}\")",
+            map_words(b),
+            b.as_str()
+        ),
+        None => format!(
+            "{year} data are read on the {} in force then",
+            map_words(row_map(year))
+        ),
+    };
+    let mut maps: Vec<&'static str> = Vec::new();
     let kind = spec.kind;
     let n_num = numeric_columns(kind).len();
     let mut year = Vec::new();
@@ -40,19 +38,27 @@ pub(super) fn build_table(
     let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); n_num];
     let mut rows = Vec::new();
     for rec in recs {
-        let code = match (rec.place, boundary) {
+        let map = row_map(rec.year);
+        let code = match (rec.place, map) {
             (PlaceRef::Code(c), _) => c,
             (PlaceRef::Hit { old: Some(c), .. }, Boundary::B2008) => c,
             (PlaceRef::Hit { new: Some(c), .. }, Boundary::B2025) => c,
             (PlaceRef::Hit { label, .. }, Boundary::B2008) => {
-                rejects.push(rec.line, Some(&rec.place_column), Some(label.clone()), format!("\"{label}\" is a unit of the 34-unit map (from 1 July 2025) but this table is on the 63-province map; set boundary = \"2025\" for this source if all its places are new units"));
+                rejects.push(rec.line, Some(&rec.place_column), Some(label.clone()), format!("\"{label}\" is a unit of the 34-unit map (from 1 July 2025) but {}; a merged unit cannot be split back to the 63 provinces; set boundary = \"2025\" for this source if its places are the new units", why(rec.year)));
                 continue;
             }
-            (PlaceRef::Hit { label, .. }, Boundary::B2025) => {
-                rejects.push(rec.line, Some(&rec.place_column), Some(label.clone()), format!("\"{label}\" is a province of the 63-province map that was merged on 1 July 2025, but this table is on the 34-unit map"));
+            (PlaceRef::Hit { label, old, .. }, Boundary::B2025) => {
+                let into = old
+                    .as_deref()
+                    .and_then(|o| r.code_2025_of(o))
+                    .and_then(|c| r.unit_2025(c))
+                    .map(|u| format!(" into {} (code {})", u.name, u.code))
+                    .unwrap_or_default();
+                rejects.push(rec.line, Some(&rec.place_column), Some(label.clone()), format!("\"{label}\" is a province of the 63-province map, merged{into} on 1 July 2025, but {}; set boundary = \"2008\" for this source if it still reports the 63 provinces", why(rec.year)));
                 continue;
             }
         };
+        maps.push(map.as_str());
         year.push(rec.year);
         prov.push(code);
         sector.push(rec.sector);
@@ -94,7 +100,25 @@ pub(super) fn build_table(
             columns.push(Column::new((*name).into(), v));
         }
     }
-    columns.push(Column::new("boundary".into(), vec![boundary.as_str(); n]));
+    let boundary = match (maps.first(), spec.boundary) {
+        (_, Some(b)) => b,
+        (None, None) => Boundary::B2008,
+        (Some(first), None) => {
+            let mixed = maps.iter().any(|m| m != first);
+            if mixed {
+                notes.push("rows before 2025 read on the 63-province map, rows of 2025 and later on the 34-unit map (each at its date; set boundary for this source to read all on one)".into());
+                Boundary::B2008
+            } else {
+                Boundary::parse(first).unwrap_or(Boundary::B2008)
+            }
+        }
+    };
+    if spec.boundary.is_none() && boundary == Boundary::B2025 {
+        notes.push(
+            "boundary 2025: every row is of 2025 or later, when the 34-unit map is in force".into(),
+        );
+    }
+    columns.push(Column::new("boundary".into(), maps));
     columns.push(Column::new("source_file".into(), vec![fname.as_str(); n]));
     columns.push(Column::new("source_row".into(), rows));
     let df = DataFrame::new(n, columns).ctx(|| "cannot build the canonical table".into())?;
@@ -102,4 +126,12 @@ pub(super) fn build_table(
         .select(canonical_columns(kind).iter().copied())
         .ctx(|| "canonical column order".into())?;
     Ok((boundary, df))
+}
+
+/// "63-province map" / "34-unit map".
+pub(super) fn map_words(b: Boundary) -> &'static str {
+    match b {
+        Boundary::B2008 => "63-province map",
+        Boundary::B2025 => "34-unit map",
+    }
 }

@@ -132,6 +132,7 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
     };
     let mut aggregates = 0usize;
     let mut missing = 0usize;
+    let mut dashes = 0usize;
     for row in data {
         let label_cell = row.get(label_col);
         let label = label_cell.text();
@@ -203,6 +204,10 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
             let value = match cell {
                 Cell::Empty => None,
                 Cell::Num(v) => Some(*v),
+                Cell::Text(s) if !measure.is_index() && number::is_no_activity(s) => {
+                    dashes += 1;
+                    Some(0.0)
+                }
                 Cell::Text(s) => match number::parse_number(s, ctx.format) {
                     Ok(v) => v,
                     Err(reason) => {
@@ -247,6 +252,11 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
     if aggregates > 0 {
         ctx.notes.push(format!(
             "{aggregates} region/country/sub-header rows kept out of the province table (skipped)"
+        ));
+    }
+    if dashes > 0 {
+        ctx.notes.push(format!(
+            "{dashes} cells \"-\" read as 0 (no activity; an empty cell or \"..\" is unknown and skipped)"
         ));
     }
     if missing > 0 {

@@ -121,3 +121,25 @@ fn a_year_in_the_source_overrides_the_header_year() {
     let years = ing.table.column("year").unwrap().i32().unwrap();
     assert!(years.iter().all(|y| y == Some(2018)));
 }
+
+#[test]
+fn the_ingest_command_reads_each_workbook_with_the_sheet_alone() {
+    let dir = std::env::temp_dir().join(format!("kc-real-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (year, file, sheet) in WORKBOOKS {
+        let out = dir.join(format!("{year}.parquet"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_khuyencong"))
+            .arg("ingest")
+            .arg(root().join("data/real/gso-monthly").join(file))
+            .args(["--kind", "output", "--sheet", sheet, "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let text =
+            String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{file}: {text}");
+        assert!(text.contains("63 clean, 0 rejected"), "{file}: {text}");
+        let df = khuyencong::io::read_parquet(&out).unwrap();
+        assert_eq!(df.height(), 63);
+    }
+}
