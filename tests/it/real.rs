@@ -214,6 +214,25 @@ fn charts_show_the_published_budget_and_targets() {
         "targets title"
     );
     assert!(html.contains("about 287 billion a year"));
+    // The facts sentence counts provinces and lower bounds off the file.
+    let facts = csv_rows(&root().join("data/real/extracts/kc_spending_province_facts.csv"));
+    let provinces: std::collections::BTreeSet<&str> =
+        facts.iter().map(|r| r["code_gso"].as_str()).collect();
+    let lower = facts
+        .iter()
+        .filter(|r| {
+            let q = r["qualifier"].to_lowercase();
+            ["over", "more than", "trên", "hơn", "exceed", "lower bound"]
+                .iter()
+                .any(|w| q.contains(w))
+        })
+        .count();
+    let sentence = format!(
+        "{} published province-level spending figures cover {} provinces; {lower} are lower bounds",
+        facts.len(),
+        provinces.len()
+    );
+    assert!(html.contains(&sentence), "{sentence}");
     let map = csv_rows(&charts.join("employment_map.csv"));
     assert_eq!(map.len(), 63);
 }
