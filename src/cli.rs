@@ -255,6 +255,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                 use crate::pipeline::StageState;
                 let s = match state {
                     StageState::Fresh => "fresh".to_string(),
+                    StageState::NotApplicable(why) => format!("fresh, not applicable ({why})"),
                     StageState::Stale(why) => format!("stale ({why})"),
                     StageState::Failed(why) => format!("failed: {why}"),
                     StageState::NeverRun => "never run".to_string(),

@@ -675,6 +675,8 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StageState {
     Fresh,
+    /// Fresh, and the stage does not apply to this pipeline (no province spending): the reason.
+    NotApplicable(String),
     Stale(String),
     Failed(String),
     NeverRun,
@@ -713,7 +715,13 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
                     Err(e) => StageState::Stale(format!("input unavailable: {e}")),
                     Ok(inputs) => {
                         let fp = runner.fingerprint(stage, &params, &inputs);
-                        if runner.is_fresh(stage, &fp) {
+                        let entry = runner.manifest.stage(stage);
+                        let na = entry.is_some_and(|e| {
+                            e.details["status"].as_str() == Some(crate::realdata::NOT_APPLICABLE)
+                        });
+                        if runner.is_fresh(stage, &fp) && na {
+                            StageState::NotApplicable(crate::realdata::NO_SPENDING_REASON.into())
+                        } else if runner.is_fresh(stage, &fp) {
                             StageState::Fresh
                         } else {
                             StageState::Stale("inputs, parameters or outputs changed".into())
@@ -722,7 +730,7 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
                 }
             }
         };
-        upstream_stale |= state != StageState::Fresh;
+        upstream_stale |= !matches!(state, StageState::Fresh | StageState::NotApplicable(_));
         states.push((stage.to_string(), state));
     }
     Ok(states)

@@ -192,6 +192,21 @@ fn spending_stages_are_not_applicable_and_recorded_so() {
     assert!(o.status.success());
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(stdout.matches("skipped").count(), 7, "{stdout}");
+    let o = khuyencong(&[
+        "status",
+        &root().join("pipelines/real.toml").to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}");
+    for line in stdout.lines() {
+        let na = ["panel", "models", "flags"]
+            .iter()
+            .any(|s| line.starts_with(s));
+        assert!(line.contains("fresh"), "{line}");
+        assert_eq!(line.contains("not applicable"), na, "{line}");
+    }
 }
 
 #[test]
