@@ -92,6 +92,9 @@ pub enum Command {
         /// Where to write the rejected rows (Parquet).
         #[arg(long)]
         rejected: Option<PathBuf>,
+        /// Source keys, as in a pipeline's [[sources]].
+        #[command(flatten)]
+        keys: crate::ingest::keys::SourceKeys,
     },
     /// Fit a linear model with fixed effects (fixest syntax) on a CSV or Parquet file.
     Model {
@@ -180,6 +183,9 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                     Outcome::Skipped => {
                         format!("{stage:<11} skipped (inputs and parameters unchanged)")
                     }
+                    Outcome::NotApplicable { reason } => {
+                        format!("{stage:<11} not applicable ({reason})")
+                    }
                     Outcome::Ran {
                         seconds,
                         rows_out,
@@ -212,6 +218,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             sheet,
             out,
             rejected,
+            keys,
         } => crate::ingest::run_ingest_command(
             file,
             match kind {
@@ -219,6 +226,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                 KindArg::Output => crate::ingest::Kind::Output,
             },
             sheet.as_deref(),
+            keys,
             out.as_deref(),
             rejected.as_deref(),
         ),
@@ -269,6 +277,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                 use crate::pipeline::StageState;
                 let s = match state {
                     StageState::Fresh => "fresh".to_string(),
+                    StageState::NotApplicable(why) => format!("fresh, not applicable ({why})"),
                     StageState::Stale(why) => format!("stale ({why})"),
                     StageState::Failed(why) => format!("failed: {why}"),
                     StageState::NeverRun => "never run".to_string(),

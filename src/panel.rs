@@ -121,10 +121,15 @@ pub fn map_code(code: &str, from: Boundary, to: Boundary) -> std::result::Result
         (Boundary::B2025, Boundary::B2008) => match r.unit_2025(code) {
             Some(u) if u.old_codes.len() == 1 => Ok(u.old_codes[0].clone()),
             Some(u) => Err(format!(
-                "{} (code {code}) merged {} old provinces on 1 July 2025 and cannot be split back; \
-                 run on boundary = \"2025\" instead",
+                "{} (code {code}) merged {} old provinces ({}) on 1 July 2025 and cannot be split \
+                 back to the 63 provinces; run on boundary = \"2025\" instead",
                 u.name,
-                u.old_codes.len()
+                u.old_codes.len(),
+                u.old_codes
+                    .iter()
+                    .map(|c| format!("{} {c}", r.name_of(c, Boundary::B2008).unwrap_or("?")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             None => Err(format!("unit code \"{code}\" is not on the 34-unit map")),
         },
@@ -225,7 +230,7 @@ pub fn output_on(output: &DataFrame, target: Boundary) -> Result<BTreeMap<Output
     let mut parts: BTreeMap<OutputKey, Vec<(String, OutputCell)>> = BTreeMap::new();
     for ((year, province, sector, b), cell) in &source_map {
         let code = map_code(province, *b, target)
-            .map_err(|m| Error::data("clean/output.parquet", None, m))?;
+            .map_err(|m| Error::data("clean/output.parquet", None, format!("{year}: {m}")))?;
         parts
             .entry((*year, code, sector.clone()))
             .or_default()

@@ -40,10 +40,11 @@ impl Boundary {
         }
     }
 
-    /// The map in force in a given year (the 2025 reform took effect on 1 July 2025; yearly
-    /// statistics for 2025 are still compiled on the old map).
+    /// The map annual data of a year are on: the 34 units from 2025 (the reform took effect on
+    /// 1 July 2025, and annual figures for 2025 are published for the new units), the 63
+    /// provinces before.
     pub fn in_force(year: i32) -> Self {
-        if year >= 2026 {
+        if year >= 2025 {
             Boundary::B2025
         } else {
             Boundary::B2008

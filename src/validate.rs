@@ -58,6 +58,8 @@ fn any_text(v: &AnyValue) -> String {
 
 struct SuspectInput<'a> {
     boundary: Boundary,
+    /// Each row's map when the table's rows are on both (data before and from 2025).
+    row_maps: Option<&'a [Boundary]>,
     years: &'a Int32Chunked,
     prov: &'a StringChunked,
     sector: &'a StringChunked,
@@ -78,6 +80,27 @@ fn code_table<'a>(codes: impl Iterator<Item = &'a str>) -> [bool; 100] {
     t
 }
 
+/// Each row's map, when a table's boundary column holds both maps; `None` when it holds one.
+fn row_maps(table: &DataFrame) -> Option<Vec<Boundary>> {
+    let c = table.column("boundary").ok()?;
+    if matches!(c, Column::Scalar(_)) {
+        return None;
+    }
+    let ca = c.str().ok()?;
+    if ca.is_empty() {
+        return None;
+    }
+    let first = ca.get(0);
+    if ca.iter().all(|v| v == first) {
+        return None;
+    }
+    Some(
+        ca.iter()
+            .map(|v| v.and_then(Boundary::parse).unwrap_or(Boundary::B2008))
+            .collect(),
+    )
+}
+
 fn code_index(c: &str) -> Option<usize> {
     match c.as_bytes() {
         [a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some(((a - b'0') * 10 + (b - b'0')) as usize),
@@ -92,8 +115,20 @@ fn suspect_rows(x: &SuspectInput) -> Vec<bool> {
     let mut bad = vec![false; n];
     let provinces = code_table(r.codes(x.boundary).into_iter());
     let sectors = code_table(r.sectors.iter().map(|s| s.code.as_str()));
-    for (b, v) in bad.iter_mut().zip(x.prov.iter()) {
-        *b |= !v.and_then(code_index).is_some_and(|i| provinces[i]);
+    match x.row_maps {
+        None => {
+            for (b, v) in bad.iter_mut().zip(x.prov.iter()) {
+                *b |= !v.and_then(code_index).is_some_and(|i| provinces[i]);
+            }
+        }
+        Some(maps) => {
+            let old = code_table(r.codes(Boundary::B2008).into_iter());
+            let new = code_table(r.codes(Boundary::B2025).into_iter());
+            for ((b, v), m) in bad.iter_mut().zip(x.prov.iter()).zip(maps) {
+                let t = if *m == Boundary::B2025 { &new } else { &old };
+                *b |= !v.and_then(code_index).is_some_and(|i| t[i]);
+            }
+        }
     }
     for (b, y) in bad.iter_mut().zip(x.years.iter()) {
         *b |= !y.is_some_and(|y| (MIN_YEAR..=MAX_YEAR).contains(&y));
@@ -103,7 +138,7 @@ fn suspect_rows(x: &SuspectInput) -> Vec<bool> {
     }
     for (name, ca) in x.nums {
         let required = x.kind == Kind::Funding && *name == "amount_mvnd";
-        let positive = *name == "iip";
+        let positive = matches!(*name, "iip" | "employment_index");
         for (b, v) in bad.iter_mut().zip(ca.iter()) {
             *b |= match v {
                 None => required,
@@ -165,7 +200,9 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
     let table = table;
     let n = table.height();
     let r = Reference::get();
-    let codes: HashSet<&str> = r.codes(boundary).into_iter().collect();
+    let codes_of = |b: Boundary| -> HashSet<&str> { r.codes(b).into_iter().collect() };
+    let (codes_old, codes_new) = (codes_of(Boundary::B2008), codes_of(Boundary::B2025));
+    let row_maps = row_maps(&table);
     let years = table.column("year").ctx(ctx)?.i32().ctx(ctx)?.clone();
     let prov = table
         .column("province_code")
@@ -195,7 +232,7 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
     // First problem of each row, if any: (column, raw value, reason).
     // Boxed so that a table of millions of clean rows costs one pointer per row.
     let mut problem: Vec<Option<Box<Problem>>> = vec![None; n];
-    let map_name = match boundary {
+    let map_name = |b: Boundary| match b {
         Boundary::B2008 => "63-province map",
         Boundary::B2025 => "34-unit map of 2025",
     };
@@ -213,6 +250,7 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
         || {
             suspect_rows(&SuspectInput {
                 boundary,
+                row_maps: row_maps.as_deref(),
                 years: &years,
                 prov: &prov,
                 sector: &sector,
@@ -235,11 +273,21 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                 *p = Some(Box::new((c.to_string(), raw, why)));
             }
         };
+        let map = row_maps.as_ref().map_or(boundary, |m| m[i]);
+        let codes = if map == Boundary::B2025 {
+            &codes_new
+        } else {
+            &codes_old
+        };
         match prov.get(i) {
             None => set(p, "province_code", None, "province_code missing".into()),
             Some(c) if !codes.contains(c) => {
-                let hint = if boundary == Boundary::B2025 && r.province(c).is_some() {
-                    " (a code of the 63-province map; is the boundary right?)"
+                let hint = if map == Boundary::B2025 && r.province(c).is_some() {
+                    if row_maps.is_some() {
+                        " (a code of the 63-province map; data of 2025 and later are read on the 34-unit map: set boundary = \"2008\" for this source if it still uses the 63 provinces)"
+                    } else {
+                        " (a code of the 63-province map; is the boundary right?)"
+                    }
                 } else {
                     ""
                 };
@@ -247,7 +295,10 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                     p,
                     "province_code",
                     Some(c.into()),
-                    format!("unknown province code \"{c}\" on the {map_name}{hint}"),
+                    format!(
+                        "unknown province code \"{c}\" on the {}{hint}",
+                        map_name(map)
+                    ),
                 )
             }
             _ => {}
@@ -292,12 +343,12 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                         Some(fmt_num(v)),
                         format!("negative {name}: {}", fmt_num(v)),
                     );
-                } else if *name == "iip" && v == 0.0 {
+                } else if matches!(*name, "iip" | "employment_index") && v == 0.0 {
                     set(
                         p,
                         name,
                         Some("0".into()),
-                        "iip of 0 (an index with the previous year = 100 cannot be 0)".into(),
+                        format!("{name} of 0 (an index with an earlier period = 100 cannot be 0)"),
                     );
                 }
             }

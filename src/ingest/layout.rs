@@ -30,6 +30,7 @@ pub enum Role {
     AchievedModels,
     Output,
     Iip,
+    EmploymentIndex,
     Employment,
     Establishments,
     Ignore,
@@ -59,6 +60,7 @@ impl Role {
             "achieved_models" => Role::AchievedModels,
             "output_bvnd" | "output" => Role::Output,
             "iip" => Role::Iip,
+            "employment_index" => Role::EmploymentIndex,
             "employment" => Role::Employment,
             "establishments" => Role::Establishments,
             "ignore" | "" => Role::Ignore,
@@ -84,6 +86,7 @@ impl Role {
             Role::AchievedModels => "achieved_models",
             Role::Output => "output_bvnd",
             Role::Iip => "iip",
+            Role::EmploymentIndex => "employment_index",
             Role::Employment => "employment",
             Role::Establishments => "establishments",
             _ => return None,
@@ -93,9 +96,11 @@ impl Role {
     /// Roles that only make sense for one kind of table.
     pub fn fits(self, kind: Kind) -> bool {
         match self {
-            Role::Output | Role::Iip | Role::Employment | Role::Establishments => {
-                kind == Kind::Output
-            }
+            Role::Output
+            | Role::Iip
+            | Role::EmploymentIndex
+            | Role::Employment
+            | Role::Establishments => kind == Kind::Output,
             Role::Amount
             | Role::Planned
             | Role::Activity
@@ -126,9 +131,15 @@ impl Role {
                 | Role::AchievedModels
                 | Role::Output
                 | Role::Iip
+                | Role::EmploymentIndex
                 | Role::Employment
                 | Role::Establishments
         )
+    }
+
+    /// An index (a previous period = 100), whose comparison base must be checked.
+    pub fn is_index(self) -> bool {
+        matches!(self, Role::Iip | Role::EmploymentIndex)
     }
 }
 
@@ -273,6 +284,16 @@ const HEADER_RULES: &[(Role, &[&str])] = &[
         Role::Output,
         &["output bvnd", "giá trị sản xuất", "=output", "gross output"],
     ),
+    (
+        Role::EmploymentIndex,
+        &[
+            "=employment_index",
+            "chỉ số sử dụng lao động",
+            "chỉ số lao động",
+            "employment index",
+            "index of employment",
+        ],
+    ),
     (Role::Iip, &["=iip", "chỉ số", "index"]),
     (
         Role::Employment,
@@ -351,7 +372,10 @@ pub fn unit_exponent(text: &str) -> Option<i32> {
 pub fn measure_of(text: &str) -> Option<Role> {
     let w = tokens(text);
     let has = |p: &str| has_phrase(&w, &tokens(p));
-    if has("chỉ số") || has("index") || has("iip") {
+    let index = has("chỉ số") || has("index") || has("iip");
+    if index && (has("lao động") || has("employment")) {
+        Some(Role::EmploymentIndex)
+    } else if index {
         Some(Role::Iip)
     } else if has("lao động") || has("employment") || has("labour") || has("workers") {
         Some(Role::Employment)
@@ -368,9 +392,12 @@ pub fn measure_of(text: &str) -> Option<Role> {
 /// A measure named in the pipeline (`measure = "iip"`).
 pub fn measure_from_name(name: &str) -> Option<Role> {
     match Role::from_canonical(name)? {
-        r @ (Role::Output | Role::Iip | Role::Employment | Role::Establishments | Role::Amount) => {
-            Some(r)
-        }
+        r @ (Role::Output
+        | Role::Iip
+        | Role::EmploymentIndex
+        | Role::Employment
+        | Role::Establishments
+        | Role::Amount) => Some(r),
         _ => None,
     }
 }
@@ -389,19 +416,7 @@ pub fn continues_header(row: &Row) -> Option<Continuation> {
     {
         return None;
     }
-    let numbering = filled.len() >= 3
-        && filled.iter().all(|c| match c {
-            Cell::Num(v) => v.fract() == 0.0 && (0.0..100.0).contains(v),
-            Cell::Text(s) => {
-                let t = s.trim();
-                t.chars().count() <= 8
-                    && t.chars().filter(|ch| ch.is_alphabetic()).count() <= 2
-                    && t.chars()
-                        .all(|ch| ch.is_ascii_alphanumeric() || "()=+-*/., ".contains(ch))
-            }
-            Cell::Empty => true,
-        });
-    if numbering {
+    if is_numbering_row(&filled) {
         return Some(Continuation::Numbering);
     }
     let words = filled.iter().all(|c| match c {
@@ -412,6 +427,100 @@ pub fn continues_header(row: &Row) -> Option<Continuation> {
         _ => false,
     });
     words.then_some(Continuation::Words)
+}
+
+/// A column-number cell of Vietnamese official tables: "(1)", "1", "A", "(B)", "3=1+2",
+/// "4=2/3".
+pub fn is_column_number(t: &str) -> bool {
+    column_number(t).is_some()
+}
+
+/// The number a column-number cell leads with ("(3)" → 3, "3=1+2" → 3), `Some(0)` for a letter.
+fn column_number(t: &str) -> Option<u32> {
+    let t = t.trim();
+    let inner = t
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(t)
+        .trim();
+    if inner.chars().count() == 1 && inner.chars().all(|c| c.is_ascii_uppercase()) {
+        return Some(0);
+    }
+    let lead: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &inner[lead.len()..];
+    let n: u32 = lead.parse().ok()?;
+    let formula = rest.is_empty()
+        || (rest.starts_with('=')
+            && rest[1..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+-*/x() ".contains(c)));
+    ((1..100).contains(&n) && formula).then_some(n)
+}
+
+/// A row of column numbers: three or more cells, each a column number, whose numbers run
+/// 1, 2, 3… (letters "A", "B" may come first). A data row such as `2020,01,5` is not one: its
+/// numbers do not run in steps of one from the row's first number.
+pub fn is_numbering_row(filled: &[&Cell]) -> bool {
+    if filled.len() < 3 {
+        return false;
+    }
+    let mut numbers = Vec::new();
+    for c in filled {
+        let n = match c {
+            Cell::Num(v) if v.fract() == 0.0 && (1.0..100.0).contains(v) => *v as u32,
+            Cell::Text(s) => match column_number(s) {
+                Some(n) => n,
+                None => return false,
+            },
+            _ => return false,
+        };
+        if n > 0 {
+            numbers.push(n);
+        }
+    }
+    let letters = filled.len() - numbers.len();
+    (numbers.len() >= 2 || letters >= 1)
+        && numbers.first().is_none_or(|&n| n <= 2)
+        && numbers.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
+/// What an index column compares with, from its header text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// The same date or period a year earlier, or the previous year (= 100).
+    YearOnYear,
+    /// The previous month ("cùng thời điểm tháng trước", "so với tháng trước").
+    MonthOnMonth,
+    /// A fixed base year ("năm gốc 2010", "2010 = 100").
+    FixedBase,
+    /// The header does not say.
+    Unstated,
+}
+
+/// The comparison an index header states.
+pub fn comparison(text: &str) -> Comparison {
+    let w = tokens(text);
+    let has = |p: &str| has_phrase(&w, &tokens(p));
+    if has("tháng trước")
+        || has("quý trước")
+        || has("previous month")
+        || has("previous quarter")
+        || has("month on month")
+    {
+        Comparison::MonthOnMonth
+    } else if has("năm trước")
+        || has("cùng kỳ")
+        || has("previous year")
+        || has("same period")
+        || has("same date")
+        || has("so với năm")
+    {
+        Comparison::YearOnYear
+    } else if has("năm gốc") || has("kỳ gốc") || has("base year") || text.contains("= 100") {
+        Comparison::FixedBase
+    } else {
+        Comparison::Unstated
+    }
 }
 
 /// How a row continues the header above it.
@@ -577,5 +686,39 @@ mod tests {
             Some(Role::Establishments)
         );
         assert_eq!(measure_of("Lao động CNNT"), Some(Role::Employment));
+    }
+
+    #[test]
+    fn numbering_rows_against_data_rows() {
+        let t = |v: &[&str]| -> Vec<Cell> { v.iter().map(|s| Cell::Text(s.to_string())).collect() };
+        let is = |cells: Vec<Cell>| is_numbering_row(&cells.iter().collect::<Vec<_>>());
+        assert!(is(t(&[
+            "(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)"
+        ])));
+        assert!(is(t(&["A", "B", "1", "2", "3=1+2"])));
+        assert!(is(vec![Cell::Num(1.0), Cell::Num(2.0), Cell::Num(3.0)]));
+        // Data rows of a long table: a year, a code, an amount.
+        assert!(!is(t(&["2020", "01", "5"])));
+        assert!(!is(t(&["2020", "99", "abc"])));
+        assert!(!is(t(&["1", "01", "5"])));
+        assert!(!is(t(&["3", "4", "5"])));
+    }
+
+    #[test]
+    fn comparisons_of_index_headers() {
+        use Comparison::*;
+        let c = comparison;
+        assert_eq!(
+            c("Chỉ số thời điểm 01/12/2024 so với cùng thời điểm tháng trước"),
+            MonthOnMonth
+        );
+        assert_eq!(
+            c("Chỉ số thời điểm 01/12/2024 so với cùng thời điểm năm trước"),
+            YearOnYear
+        );
+        assert_eq!(c("Năm 2024 so với năm 2023"), YearOnYear);
+        assert_eq!(c("Index (previous year = 100)"), YearOnYear);
+        assert_eq!(c("Chỉ số (năm gốc 2010 = 100)"), FixedBase);
+        assert_eq!(c("Chỉ số"), Unstated);
     }
 }

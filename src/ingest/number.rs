@@ -44,6 +44,12 @@ pub fn is_missing_mark(s: &str) -> bool {
     )
 }
 
+/// A lone dash: in statistical tables "no activity" (the quantity is zero), unlike an empty cell
+/// or "..", which mean "unknown".
+pub fn is_no_activity(s: &str) -> bool {
+    matches!(s.trim(), "-" | "--" | "–" | "—" | "−")
+}
+
 /// The numeric core of a cell: sign, digits and separators, with spaces, percent signs and
 /// footnote marks removed. `None` when the text is not a number at all.
 fn core(s: &str) -> Option<(bool, String)> {
@@ -292,7 +298,8 @@ pub fn parse_year_label(s: &str) -> Option<(i32, bool)> {
         }
     }
     let mut t = rest.trim().to_string();
-    for word in ["năm", "nam", "year"] {
+    // "nãm": "năm" damaged by a legacy Vietnamese font conversion.
+    for word in ["năm", "nãm", "nam", "year"] {
         if let Some(r) = t.strip_prefix(word) {
             t = r.trim_start().to_string();
         }

@@ -819,15 +819,23 @@ fn boundary_2025_detected_from_new_units_and_years() {
     assert_eq!(a[&("46".to_string(), 2026)], 1500.0);
     assert_eq!(a[&("01".to_string(), 2026)], 2000.0);
     assert_eq!(a[&("46".to_string(), 2027)], 250.0);
-    // An old province's name keeps the table on the 63-province map.
+    // An old province's name in 2026 data is not silently given a place on either map: it is
+    // rejected naming the unit it merged into, unless the source says it is on the old map.
     let path = tmp("old_map.csv");
     std::fs::write(
         &path,
         "Năm;Tỉnh;Kinh phí (tỷ đồng)\n2026;Huế;1,5\n2026;Hà Giang;2\n",
     )
     .unwrap();
-    let (i, _) = run(&SourceSpec::new(Kind::Funding, &path));
+    let (i, v) = run(&SourceSpec::new(Kind::Funding, &path));
+    assert_eq!(i.boundary, Boundary::B2025);
+    assert_eq!(v.clean.height(), 1);
+    assert_eq!(v.rejected.height(), 1);
+    let mut spec = SourceSpec::new(Kind::Funding, &path);
+    spec.boundary = Some(Boundary::B2008);
+    let (i, v) = run(&spec);
     assert_eq!(i.boundary, Boundary::B2008);
+    assert_eq!(v.clean.height(), 2);
 }
 
 #[test]
@@ -858,7 +866,15 @@ fn unreadable_files_are_data_errors_and_write_nothing() {
         let out = tmp(&format!("{name}.out.parquet"));
         let rej = tmp(&format!("{name}.rej.parquet"));
         assert!(
-            ingest::run_ingest_command(&path, Kind::Funding, None, Some(&out), Some(&rej)).is_err()
+            ingest::run_ingest_command(
+                &path,
+                Kind::Funding,
+                None,
+                &Default::default(),
+                Some(&out),
+                Some(&rej)
+            )
+            .is_err()
         );
         assert!(
             !out.exists() && !rej.exists(),
@@ -886,8 +902,15 @@ fn ingest_command_writes_clean_and_rejected_tables() {
     let out = tmp("cmd.parquet");
     let rej = tmp("cmd.rejected.parquet");
     // One of two rows rejected: above the default share, so only the rejected file is written.
-    let err =
-        ingest::run_ingest_command(&path, Kind::Funding, None, Some(&out), Some(&rej)).unwrap_err();
+    let err = ingest::run_ingest_command(
+        &path,
+        Kind::Funding,
+        None,
+        &Default::default(),
+        Some(&out),
+        Some(&rej),
+    )
+    .unwrap_err();
     assert_eq!(err.exit_code(), 3);
     assert!(!out.exists() && rej.exists());
     let r = khuyencong::io::read_parquet(&rej).unwrap();
@@ -903,7 +926,15 @@ fn ingest_command_writes_clean_and_rejected_tables() {
         "Năm;Tỉnh;Kinh phí (triệu đồng)\n2020;Bình Phước;1.250,5\n",
     )
     .unwrap();
-    let line = ingest::run_ingest_command(&path, Kind::Funding, None, Some(&out), None).unwrap();
+    let line = ingest::run_ingest_command(
+        &path,
+        Kind::Funding,
+        None,
+        &Default::default(),
+        Some(&out),
+        None,
+    )
+    .unwrap();
     assert!(
         line.contains("2 rows in → 1 clean, 0 rejected, 1 skipped"),
         "{line}"
@@ -1167,7 +1198,15 @@ fn large_long_csv_fast_path() {
     assert!(status.success());
     let out = tmp("large.parquet");
     let t = std::time::Instant::now();
-    let line = ingest::run_ingest_command(&path, Kind::Funding, None, Some(&out), None).unwrap();
+    let line = ingest::run_ingest_command(
+        &path,
+        Kind::Funding,
+        None,
+        &Default::default(),
+        Some(&out),
+        None,
+    )
+    .unwrap();
     eprintln!("{line} in {:.2} s", t.elapsed().as_secs_f64());
     let df = khuyencong::io::read_parquet(&out).unwrap();
     assert_eq!(df.height(), rows);

@@ -1,8 +1,12 @@
 //! One integration-test crate (each file under tests/ would link polars again).
 
 mod ingest;
+mod ingest_boundary;
+mod ingest_layouts;
+mod ingest_real;
 mod model;
 mod pipeline;
+mod real;
 mod refresh;
 mod report;
 mod sample;
