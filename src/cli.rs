@@ -112,8 +112,8 @@ pub enum Command {
         /// Bootstrap draws.
         #[arg(long, default_value_t = 9_999)]
         draws: usize,
-        /// Bootstrap seed.
-        #[arg(long, default_value_t = 1)]
+        /// Seed of the bootstrap and of randomization inference (the pipeline's default too).
+        #[arg(long, default_value_t = crate::stats::DEFAULT_SEED)]
         seed: u64,
     },
     /// Show each stage's state (fresh, stale, failed, never run) from the manifest.

@@ -20,6 +20,7 @@ use super::data::{self, MISSING_CODE};
 use super::{Dropped, FixedEffectCounts, ModelResult, VcovSpec};
 use crate::error::{Error, Result};
 use crate::stats::feols::{self, Column, FeolsSpec, Groups, Term, Vcov};
+use crate::stats::wald::{WaldTest, wald};
 use polars::prelude::DataFrame;
 use std::collections::BTreeMap;
 
@@ -37,6 +38,11 @@ pub struct SunAbraham {
     pub vcov: VcovSpec,
     /// Relative periods left out as the reference (default −1).
     pub reference: Vec<i64>,
+    /// Fixed effects to absorb instead of `unit + time` (each a list of columns joined by
+    /// `^`), for designs whose comparisons are finer than the unit and the period.
+    pub fixed_effects: Option<Vec<Vec<String>>>,
+    /// Bins relative periods outside `[lo, hi]` into the end periods (fixest's `bin.rel`).
+    pub bin: Option<[i64; 2]>,
 }
 
 impl SunAbraham {
@@ -49,6 +55,8 @@ impl SunAbraham {
             controls: Vec::new(),
             vcov: VcovSpec::Cluster(vec![unit.into()]),
             reference: vec![-1],
+            fixed_effects: None,
+            bin: None,
         }
     }
 }
@@ -59,13 +67,28 @@ impl SunAbraham {
 pub struct EventStudy {
     pub model: ModelResult,
     pub cohort_terms: Vec<Term>,
+    /// Variance matrix of the aggregated terms (in the order of `model.coefficients`), with
+    /// the covariances the delta method gives, so joint tests can use it.
+    pub vcov: Vec<Vec<f64>>,
+    /// Joint test that every aggregated pre-treatment coefficient (l < 0 outside the reference)
+    /// is zero; None when there is no pre-period to test (see `pretrend_note`).
+    pub pretrend: Option<WaldTest>,
+    /// Why there is no pre-trend test, when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pretrend_note: Option<String>,
+    /// Cohorts treated in every observed period (no pre-treatment observation), left out of the
+    /// estimation as fixest does, and how many rows they had.
+    pub always_treated: Vec<i64>,
+    pub always_treated_rows: usize,
 }
 
 /// Fits the Sun–Abraham interaction-weighted event study.
 pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
+    let fe_columns: Vec<&String> = spec.fixed_effects.iter().flatten().flatten().collect();
     for c in [&spec.outcome, &spec.unit, &spec.time, &spec.cohort]
         .into_iter()
         .chain(spec.controls.iter())
+        .chain(fe_columns)
     {
         if df.column(c).is_err() {
             return Err(Error::Model(format!(
@@ -78,12 +101,13 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
     let cohort = data::numeric(df, &spec.cohort)?;
     let unit = data::groups(df, &spec.unit)?.codes;
     let n = y.len();
-    let t_max = time
-        .iter()
-        .copied()
-        .filter(|v| !v.is_nan())
-        .fold(f64::NEG_INFINITY, f64::max);
+    let observed = || time.iter().copied().filter(|v| !v.is_nan());
+    let t_max = observed().fold(f64::NEG_INFINITY, f64::max);
+    let t_min = observed().fold(f64::INFINITY, f64::min);
     let never = |c: f64| c.is_nan() || c == 0.0 || c > t_max || c.is_infinite();
+    // Treated at or before the first observed period: no pre-treatment observation to compare
+    // with, so fixest leaves these cohorts out.
+    let always = |c: f64| !never(c) && c <= t_min;
     if time.iter().any(|t| !t.is_nan() && t.fract() != 0.0) {
         return Err(Error::Model(format!(
             "event study: time column {} must hold whole periods",
@@ -97,6 +121,12 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
             spec.cohort
         )));
     }
+    let mut always_treated: Vec<i64> = (0..n)
+        .filter(|&i| always(cohort[i]))
+        .map(|i| cohort[i] as i64)
+        .collect();
+    always_treated.sort_unstable();
+    always_treated.dedup();
     let time_codes: Vec<u32> = {
         let mut map = std::collections::HashMap::new();
         time.iter()
@@ -110,15 +140,22 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
             })
             .collect()
     };
+    let rel_of = |i: usize| -> i64 {
+        let l = time[i] as i64 - cohort[i] as i64;
+        match spec.bin {
+            Some([lo, hi]) => l.clamp(lo, hi),
+            None => l,
+        }
+    };
 
     // Cohort × relative-period cells of treated observations.
     let mut cells: BTreeMap<(i64, i64), Vec<usize>> = BTreeMap::new();
     for i in 0..n {
-        if time[i].is_nan() || never(cohort[i]) {
+        if time[i].is_nan() || never(cohort[i]) || always(cohort[i]) {
             continue;
         }
         let e = cohort[i] as i64;
-        let l = time[i] as i64 - e;
+        let l = rel_of(i);
         if spec.reference.contains(&l) {
             continue;
         }
@@ -157,16 +194,44 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
             clusters.push((c.clone(), data::groups(df, c)?.codes));
         }
     }
+    let fes: Vec<(String, Vec<u32>)> = match &spec.fixed_effects {
+        None => vec![
+            (spec.unit.clone(), unit.clone()),
+            (spec.time.clone(), time_codes.clone()),
+        ],
+        Some(list) => list
+            .iter()
+            .map(|parts| {
+                let coded: Vec<data::Coded> = parts
+                    .iter()
+                    .map(|p| data::groups(df, p))
+                    .collect::<Result<_>>()?;
+                Ok((
+                    super::formula::Formula::fe_name(parts),
+                    super::combine_codes(&coded),
+                ))
+            })
+            .collect::<Result<_>>()?,
+    };
+    let mut always_treated_rows = 0;
     let complete: Vec<bool> = (0..n)
         .map(|i| {
-            !y[i].is_nan()
+            let ok = !y[i].is_nan()
                 && !time[i].is_nan()
                 && unit[i] != MISSING_CODE
                 && controls.iter().all(|c| !c[i].is_nan())
                 && clusters.iter().all(|(_, c)| c[i] != MISSING_CODE)
+                && fes.iter().all(|(_, c)| c[i] != MISSING_CODE);
+            if always(cohort[i]) {
+                always_treated_rows += 1;
+                return false;
+            }
+            ok
         })
         .collect();
-    let missing = complete.iter().filter(|&&b| !b).count();
+    let missing = (0..n)
+        .filter(|&i| !complete[i] && !always(cohort[i]))
+        .count();
     for c in cols.iter_mut() {
         for (v, ok) in c.iter_mut().zip(&complete) {
             if !ok {
@@ -191,16 +256,9 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
             values: &y,
         },
         regressors,
-        vec![
-            Groups {
-                name: &spec.unit,
-                codes: &unit,
-            },
-            Groups {
-                name: &spec.time,
-                codes: &time_codes,
-            },
-        ],
+        fes.iter()
+            .map(|(n, c)| Groups { name: n, codes: c })
+            .collect(),
     );
     fs.keep = Some(&complete);
     fs.vcov = match &spec.vcov {
@@ -238,47 +296,81 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
             post.push((ix, w));
         }
     }
-    let combine = |parts: &[(usize, f64)]| -> (f64, f64) {
+    // Each aggregated term is a row of weights over the fitted coefficients.
+    let weights_row = |parts: &[(usize, f64)]| -> Vec<f64> {
         let total: f64 = parts.iter().map(|p| p.1).sum();
-        let est: f64 = parts
-            .iter()
-            .map(|&(ix, w)| w / total * fit.terms[ix].estimate)
-            .sum();
-        let mut var = 0.0;
-        for &(a, wa) in parts {
-            for &(b, wb) in parts {
-                var += wa / total * wb / total * fit.vcov[a * k + b];
-            }
+        let mut row = vec![0.0; k];
+        for &(ix, w) in parts {
+            row[ix] = w / total;
         }
-        (est, var)
+        row
     };
     let mut agg_names = Vec::new();
-    let mut beta = Vec::new();
-    let mut vars = Vec::new();
+    let mut rows_w: Vec<Vec<f64>> = Vec::new();
+    let mut pre_index = Vec::new();
     for (l, parts) in &by_rel {
-        let (b, v) = combine(parts);
+        if *l < 0 {
+            pre_index.push(agg_names.len());
+        }
         agg_names.push(format!("{}::{l}", spec.time));
-        beta.push(b);
-        vars.push(v);
+        rows_w.push(weights_row(parts));
     }
     if !post.is_empty() {
-        let (b, v) = combine(&post);
         agg_names.push("ATT".to_string());
-        beta.push(b);
-        vars.push(v);
+        rows_w.push(weights_row(&post));
     }
-    // Only the diagonal is needed for the per-term inference.
+    let beta: Vec<f64> = rows_w
+        .iter()
+        .map(|r| r.iter().zip(&fit.terms).map(|(w, t)| w * t.estimate).sum())
+        .collect();
+    // Delta method: V_agg = W V Wᵀ.
     let m = beta.len();
-    let mut diag = vec![0.0; m * m];
-    for (i, v) in vars.iter().enumerate() {
-        diag[i * m + i] = *v;
+    let mut agg_vcov = vec![0.0; m * m];
+    for a in 0..m {
+        for b in 0..=a {
+            let mut v = 0.0;
+            for (i, wa) in rows_w[a].iter().enumerate() {
+                if *wa == 0.0 {
+                    continue;
+                }
+                for (j, wb) in rows_w[b].iter().enumerate() {
+                    v += wa * wb * fit.vcov[i * k + j];
+                }
+            }
+            agg_vcov[a * m + b] = v;
+            agg_vcov[b * m + a] = v;
+        }
     }
-    let terms = feols::make_terms(&agg_names, &beta, &diag, fit.df_t)?;
+    let terms = feols::make_terms(&agg_names, &beta, &agg_vcov, fit.df_t)?;
+    let (pretrend, pretrend_note) = if pre_index.is_empty() {
+        (
+            None,
+            Some("no pre-treatment period besides the reference".to_string()),
+        )
+    } else {
+        let q = pre_index.len();
+        let b: Vec<f64> = pre_index.iter().map(|&i| beta[i]).collect();
+        let mut v = vec![0.0; q * q];
+        for (a, &i) in pre_index.iter().enumerate() {
+            for (c, &j) in pre_index.iter().enumerate() {
+                v[a * q + c] = agg_vcov[i * m + j];
+            }
+        }
+        let pre_names: Vec<String> = pre_index.iter().map(|&i| agg_names[i].clone()).collect();
+        match wald(&pre_names, &b, &v, fit.df_t) {
+            Ok(t) => (Some(t), None),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    };
     let controls_txt: String = spec.controls.iter().map(|c| format!(" + {c}")).collect();
+    let fe_txt: Vec<String> = fes.iter().map(|(n, _)| n.clone()).collect();
     let model = ModelResult {
         formula: format!(
-            "{} ~ sunab({}, {}){controls_txt} | {} + {}",
-            spec.outcome, spec.cohort, spec.time, spec.unit, spec.time
+            "{} ~ sunab({}, {}){controls_txt} | {}",
+            spec.outcome,
+            spec.cohort,
+            spec.time,
+            fe_txt.join(" + ")
         ),
         nobs: fit.nobs,
         dropped: Dropped {
@@ -297,6 +389,11 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
     Ok(EventStudy {
         model,
         cohort_terms: fit.terms,
+        vcov: agg_vcov.chunks(m.max(1)).map(<[f64]>::to_vec).collect(),
+        pretrend,
+        pretrend_note,
+        always_treated,
+        always_treated_rows,
     })
 }
 
@@ -392,5 +489,83 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("no never-treated units"), "{e}");
+    }
+
+    #[test]
+    fn always_treated_cohorts_are_left_out_as_fixest_does() {
+        let (df, _) = staggered(0.3);
+        let base = sun_abraham(&df, &SunAbraham::new("y", "firm_id", "year", "cohort")).unwrap();
+        // Add ten firms treated since 2008, before the first observed year (2010), with a wild
+        // outcome: were they used, every estimate would move.
+        let mut rng = Rng::new(77);
+        let (mut id, mut yr, mut coh, mut y) = (vec![], vec![], vec![], vec![]);
+        for u in 100..110i64 {
+            for t in 2010i64..2020 {
+                id.push(u);
+                yr.push(t);
+                coh.push(2008i64);
+                y.push(50.0 * rng.normal() + (t - 2000) as f64);
+            }
+        }
+        let extra = df!("firm_id" => id, "year" => yr, "cohort" => coh, "y" => y).unwrap();
+        let both = df.vstack(&extra).unwrap();
+        let es = sun_abraham(&both, &SunAbraham::new("y", "firm_id", "year", "cohort")).unwrap();
+        assert_eq!(es.always_treated, vec![2008]);
+        assert_eq!(es.always_treated_rows, 100);
+        assert_eq!(es.model.nobs, base.model.nobs);
+        for (a, b) in es.model.coefficients.iter().zip(&base.model.coefficients) {
+            assert_eq!(a.term, b.term);
+            assert!((a.estimate - b.estimate).abs() < 1e-10, "{}", a.term);
+            assert!((a.std_error - b.std_error).abs() < 1e-10, "{}", a.term);
+        }
+    }
+
+    #[test]
+    fn aggregated_variance_is_complete_and_pretrends_are_tested_jointly() {
+        let (df, _) = staggered(0.3);
+        let es = sun_abraham(&df, &SunAbraham::new("y", "firm_id", "year", "cohort")).unwrap();
+        let m = es.model.coefficients.len();
+        assert_eq!(es.vcov.len(), m);
+        for (i, t) in es.model.coefficients.iter().enumerate() {
+            assert!((es.vcov[i][i].sqrt() - t.std_error).abs() < 1e-12);
+        }
+        // The ATT shares cohort cells with every post period, so their covariances are not zero.
+        let att = m - 1;
+        assert!(es.vcov[att][att - 1].abs() > 0.0);
+        // Pre-periods −6..−2: a joint test of five coefficients on 30 − 1 degrees of freedom.
+        let pt = es.pretrend.as_ref().unwrap();
+        assert_eq!(pt.terms.len(), 5);
+        assert_eq!(pt.terms[0], "year::-6");
+        assert_eq!((pt.df1, pt.df2), (5, 29.0));
+        // No pre-trend was planted: the test should not reject.
+        assert!(pt.p_value > 0.01, "{pt:?}");
+        // A planted pre-trend (treated units drift up before adoption) is caught.
+        let drift = df
+            .clone()
+            .lazy()
+            .with_column(
+                when(
+                    col("cohort")
+                        .gt(lit(0i64))
+                        .and(col("year").lt(col("cohort"))),
+                )
+                .then(col("y") + (col("year") - col("cohort")).cast(DataType::Float64) * lit(0.6))
+                .otherwise(col("y"))
+                .alias("y"),
+            )
+            .collect()
+            .unwrap();
+        let es = sun_abraham(&drift, &SunAbraham::new("y", "firm_id", "year", "cohort")).unwrap();
+        let pt = es.pretrend.unwrap();
+        assert!(pt.p_value < 0.001, "{pt:?}");
+        // With one pre-period the joint test is the squared t test.
+        let mut one = SunAbraham::new("y", "firm_id", "year", "cohort");
+        one.bin = Some([-2, 5]);
+        let es = sun_abraham(&df, &one).unwrap();
+        let t = es.model.coefficient("year::-2").unwrap();
+        let pt = es.pretrend.unwrap();
+        assert_eq!(pt.df1, 1);
+        assert!((pt.statistic - t.statistic * t.statistic).abs() < 1e-9);
+        assert!((pt.p_value - t.p_value).abs() < 1e-9);
     }
 }

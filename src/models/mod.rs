@@ -80,7 +80,7 @@ impl BootstrapSpec {
         BootstrapSpec {
             term: term.into(),
             draws: bootstrap::DEFAULT_DRAWS,
-            seed: 20_201_126,
+            seed: crate::stats::DEFAULT_SEED,
             weights: BootWeights::Webb,
             cluster: None,
         }
@@ -218,7 +218,7 @@ fn unknown_column(df: &DataFrame, formula: &Formula, name: &str) -> Error {
     ))
 }
 
-fn combine_codes(parts: &[Coded]) -> Vec<u32> {
+pub(crate) fn combine_codes(parts: &[Coded]) -> Vec<u32> {
     let mut codes = parts[0].codes.clone();
     for p in &parts[1..] {
         let mut map = std::collections::HashMap::new();

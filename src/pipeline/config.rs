@@ -61,7 +61,7 @@ fn default_draws() -> usize {
     9_999
 }
 fn default_seed() -> u64 {
-    20_201_120
+    crate::stats::DEFAULT_SEED
 }
 fn default_event_window() -> [i32; 2] {
     [-5, 5]

@@ -30,7 +30,7 @@ impl Default for RiOptions {
     fn default() -> Self {
         RiOptions {
             permutations: 999,
-            seed: 20_201_126,
+            seed: crate::stats::DEFAULT_SEED,
         }
     }
 }

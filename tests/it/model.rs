@@ -497,3 +497,28 @@ fn sun_abraham_matches_pyfixest_saturated_event_study() {
     }
     assert!(es.model.coefficient("ATT").is_some());
 }
+
+#[test]
+fn one_default_seed_for_the_command_line_the_pipeline_and_the_library() {
+    use clap::Parser;
+    let cli = khuyencong::cli::Cli::try_parse_from([
+        "khuyencong",
+        "model",
+        "--data",
+        "x.csv",
+        "--formula",
+        "y ~ x",
+    ])
+    .unwrap();
+    let khuyencong::cli::Command::Model { seed, .. } = cli.command else {
+        panic!("not the model command");
+    };
+    let pipeline = khuyencong::pipeline::config::ModelsParams::default().seed;
+    let library = models::BootstrapSpec::new("x").seed;
+    let wild = khuyencong::stats::bootstrap::WildOptions::default().seed;
+    let ri = khuyencong::stats::ri::RiOptions::default().seed;
+    assert_eq!(seed, 20_201_120);
+    for s in [pipeline, library, wild, ri] {
+        assert_eq!(s, seed);
+    }
+}
