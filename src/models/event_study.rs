@@ -82,8 +82,31 @@ pub struct EventStudy {
     pub always_treated_rows: usize,
 }
 
-/// Fits the Sun–Abraham interaction-weighted event study.
-pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
+/// The regression of the interaction-weighted estimator, ready to fit: one indicator column per
+/// cohort × relative-period cell, controls, fixed effects and clusters over the input rows.
+struct Prepared {
+    y: Vec<f64>,
+    cells: Vec<((i64, i64), Vec<usize>)>,
+    names: Vec<String>,
+    cols: Vec<Vec<f64>>,
+    controls: Vec<Vec<f64>>,
+    clusters: Vec<(String, Vec<u32>)>,
+    fes: Vec<(String, Vec<u32>)>,
+    complete: Vec<bool>,
+    missing: usize,
+    always_treated: Vec<i64>,
+    always_treated_rows: usize,
+}
+
+/// One aggregated term: the fitted cells it averages, as (cell index, coefficient index,
+/// weight), weights summing to one.
+struct Aggregate {
+    name: String,
+    rel: Option<i64>,
+    parts: Vec<(usize, usize, f64)>,
+}
+
+fn prepare(df: &DataFrame, spec: &SunAbraham) -> Result<Prepared> {
     let fe_columns: Vec<&String> = spec.fixed_effects.iter().flatten().flatten().collect();
     for c in [&spec.outcome, &spec.unit, &spec.time, &spec.cohort]
         .into_iter()
@@ -127,19 +150,6 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         .collect();
     always_treated.sort_unstable();
     always_treated.dedup();
-    let time_codes: Vec<u32> = {
-        let mut map = std::collections::HashMap::new();
-        time.iter()
-            .map(|t| {
-                if t.is_nan() {
-                    MISSING_CODE
-                } else {
-                    let next = map.len() as u32;
-                    *map.entry(*t as i64).or_insert(next)
-                }
-            })
-            .collect()
-    };
     let rel_of = |i: usize| -> i64 {
         let l = time[i] as i64 - cohort[i] as i64;
         match spec.bin {
@@ -149,7 +159,7 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
     };
 
     // Cohort × relative-period cells of treated observations.
-    let mut cells: BTreeMap<(i64, i64), Vec<usize>> = BTreeMap::new();
+    let mut cell_map: BTreeMap<(i64, i64), Vec<usize>> = BTreeMap::new();
     for i in 0..n {
         if time[i].is_nan() || never(cohort[i]) || always(cohort[i]) {
             continue;
@@ -159,26 +169,17 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         if spec.reference.contains(&l) {
             continue;
         }
-        cells.entry((e, l)).or_default().push(i);
+        cell_map.entry((e, l)).or_default().push(i);
     }
-    if cells.is_empty() {
+    if cell_map.is_empty() {
         return Err(Error::Model(
             "event study: no treated observations outside the reference period".into(),
         ));
     }
+    let cells: Vec<((i64, i64), Vec<usize>)> = cell_map.into_iter().collect();
     let names: Vec<String> = cells
-        .keys()
-        .map(|(e, l)| format!("{}::{l}:{}::{e}", spec.time, spec.cohort))
-        .collect();
-    let mut cols: Vec<Vec<f64>> = cells
-        .values()
-        .map(|rows| {
-            let mut v = vec![0.0; n];
-            for &i in rows {
-                v[i] = 1.0;
-            }
-            v
-        })
+        .iter()
+        .map(|((e, l), _)| format!("{}::{l}:{}::{e}", spec.time, spec.cohort))
         .collect();
     let controls: Vec<Vec<f64>> = spec
         .controls
@@ -195,10 +196,24 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         }
     }
     let fes: Vec<(String, Vec<u32>)> = match &spec.fixed_effects {
-        None => vec![
-            (spec.unit.clone(), unit.clone()),
-            (spec.time.clone(), time_codes.clone()),
-        ],
+        None => {
+            let mut map = std::collections::HashMap::new();
+            let time_codes: Vec<u32> = time
+                .iter()
+                .map(|t| {
+                    if t.is_nan() {
+                        MISSING_CODE
+                    } else {
+                        let next = map.len() as u32;
+                        *map.entry(*t as i64).or_insert(next)
+                    }
+                })
+                .collect();
+            vec![
+                (spec.unit.clone(), unit.clone()),
+                (spec.time.clone(), time_codes),
+            ]
+        }
         Some(list) => list
             .iter()
             .map(|parts| {
@@ -214,126 +229,170 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
             .collect::<Result<_>>()?,
     };
     let mut always_treated_rows = 0;
+    let mut missing = 0;
     let complete: Vec<bool> = (0..n)
         .map(|i| {
+            if always(cohort[i]) {
+                always_treated_rows += 1;
+                return false;
+            }
             let ok = !y[i].is_nan()
                 && !time[i].is_nan()
                 && unit[i] != MISSING_CODE
                 && controls.iter().all(|c| !c[i].is_nan())
                 && clusters.iter().all(|(_, c)| c[i] != MISSING_CODE)
                 && fes.iter().all(|(_, c)| c[i] != MISSING_CODE);
-            if always(cohort[i]) {
-                always_treated_rows += 1;
-                return false;
+            if !ok {
+                missing += 1;
             }
             ok
         })
         .collect();
-    let missing = (0..n)
-        .filter(|&i| !complete[i] && !always(cohort[i]))
-        .count();
-    for c in cols.iter_mut() {
-        for (v, ok) in c.iter_mut().zip(&complete) {
-            if !ok {
-                *v = 0.0;
-            }
-        }
-    }
-    let mut regressors: Vec<Column> = names
+    let cols: Vec<Vec<f64>> = cells
         .iter()
-        .zip(&cols)
-        .map(|(n, v)| Column { name: n, values: v })
+        .map(|(_, rows)| {
+            let mut v = vec![0.0; n];
+            for &i in rows {
+                if complete[i] {
+                    v[i] = 1.0;
+                }
+            }
+            v
+        })
         .collect();
-    regressors.extend(
-        spec.controls
+    Ok(Prepared {
+        y,
+        cells,
+        names,
+        cols,
+        controls,
+        clusters,
+        fes,
+        complete,
+        missing,
+        always_treated,
+        always_treated_rows,
+    })
+}
+
+impl Prepared {
+    /// The least-squares problem with the given cell columns (the prepared ones, or a
+    /// reparametrisation of them).
+    fn spec<'a>(
+        &'a self,
+        sa: &'a SunAbraham,
+        cols: &'a [Vec<f64>],
+        names: &'a [String],
+    ) -> FeolsSpec<'a> {
+        let mut regressors: Vec<Column> = names
             .iter()
-            .zip(&controls)
-            .map(|(n, v)| Column { name: n, values: v }),
-    );
-    let mut fs = FeolsSpec::new(
-        Column {
-            name: &spec.outcome,
-            values: &y,
-        },
-        regressors,
-        fes.iter()
-            .map(|(n, c)| Groups { name: n, codes: c })
-            .collect(),
-    );
-    fs.keep = Some(&complete);
-    fs.vcov = match &spec.vcov {
-        VcovSpec::Iid => Vcov::Iid,
-        VcovSpec::Hetero => Vcov::Hetero,
-        VcovSpec::Cluster(_) => Vcov::Cluster(
-            clusters
+            .zip(cols)
+            .map(|(n, v)| Column { name: n, values: v })
+            .collect();
+        regressors.extend(
+            sa.controls
+                .iter()
+                .zip(&self.controls)
+                .map(|(n, v)| Column { name: n, values: v }),
+        );
+        let mut fs = FeolsSpec::new(
+            Column {
+                name: &sa.outcome,
+                values: &self.y,
+            },
+            regressors,
+            self.fes
                 .iter()
                 .map(|(n, c)| Groups { name: n, codes: c })
                 .collect(),
-        ),
-    };
-    let fit = feols::feols(&fs)?;
-    let k = fit.terms.len();
-    let index: std::collections::HashMap<&str, usize> = fit
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.term.as_str(), i))
-        .collect();
-
-    // Weights: observations per estimated cell in the estimation sample.
-    let mut by_rel: BTreeMap<i64, Vec<(usize, f64)>> = BTreeMap::new();
-    let mut post: Vec<(usize, f64)> = Vec::new();
-    for ((key, rows), name) in cells.iter().zip(&names) {
-        let Some(&ix) = index.get(name.as_str()) else {
-            continue; // dropped as collinear
+        );
+        fs.keep = Some(&self.complete);
+        fs.vcov = match &sa.vcov {
+            VcovSpec::Iid => Vcov::Iid,
+            VcovSpec::Hetero => Vcov::Hetero,
+            VcovSpec::Cluster(_) => Vcov::Cluster(
+                self.clusters
+                    .iter()
+                    .map(|(n, c)| Groups { name: n, codes: c })
+                    .collect(),
+            ),
         };
-        let w = rows.iter().filter(|&&i| fit.kept[i]).count() as f64;
-        if w == 0.0 {
-            continue;
-        }
-        by_rel.entry(key.1).or_default().push((ix, w));
-        if key.1 >= 0 {
-            post.push((ix, w));
-        }
+        fs
     }
-    // Each aggregated term is a row of weights over the fitted coefficients.
-    let weights_row = |parts: &[(usize, f64)]| -> Vec<f64> {
-        let total: f64 = parts.iter().map(|p| p.1).sum();
-        let mut row = vec![0.0; k];
-        for &(ix, w) in parts {
-            row[ix] = w / total;
+
+    /// The aggregated terms (`<time>::<l>` per relative period, then `ATT` over l ≥ 0), each
+    /// cell weighted by its observations in the estimation sample.
+    fn aggregates(&self, sa: &SunAbraham, fit: &feols::FeolsFit) -> Vec<Aggregate> {
+        let index: std::collections::HashMap<&str, usize> = fit
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.term.as_str(), i))
+            .collect();
+        let mut by_rel: BTreeMap<i64, Vec<(usize, usize, f64)>> = BTreeMap::new();
+        let mut post = Vec::new();
+        for (c, ((key, rows), name)) in self.cells.iter().zip(&self.names).enumerate() {
+            let Some(&ix) = index.get(name.as_str()) else {
+                continue; // dropped as collinear
+            };
+            let w = rows.iter().filter(|&&i| fit.kept[i]).count() as f64;
+            if w == 0.0 {
+                continue;
+            }
+            by_rel.entry(key.1).or_default().push((c, ix, w));
+            if key.1 >= 0 {
+                post.push((c, ix, w));
+            }
         }
-        row
-    };
-    let mut agg_names = Vec::new();
-    let mut rows_w: Vec<Vec<f64>> = Vec::new();
-    let mut pre_index = Vec::new();
-    for (l, parts) in &by_rel {
-        if *l < 0 {
-            pre_index.push(agg_names.len());
+        let normalise = |mut parts: Vec<(usize, usize, f64)>| {
+            let total: f64 = parts.iter().map(|p| p.2).sum();
+            for p in parts.iter_mut() {
+                p.2 /= total;
+            }
+            parts
+        };
+        let mut out: Vec<Aggregate> = by_rel
+            .into_iter()
+            .map(|(l, parts)| Aggregate {
+                name: format!("{}::{l}", sa.time),
+                rel: Some(l),
+                parts: normalise(parts),
+            })
+            .collect();
+        if !post.is_empty() {
+            out.push(Aggregate {
+                name: "ATT".into(),
+                rel: None,
+                parts: normalise(post),
+            });
         }
-        agg_names.push(format!("{}::{l}", spec.time));
-        rows_w.push(weights_row(parts));
+        out
     }
-    if !post.is_empty() {
-        agg_names.push("ATT".to_string());
-        rows_w.push(weights_row(&post));
-    }
-    let beta: Vec<f64> = rows_w
+}
+
+/// Fits the Sun–Abraham interaction-weighted event study.
+pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
+    let prep = prepare(df, spec)?;
+    let fit = feols::feols(&prep.spec(spec, &prep.cols, &prep.names))?;
+    let k = fit.terms.len();
+    let aggs = prep.aggregates(spec, &fit);
+    let beta: Vec<f64> = aggs
         .iter()
-        .map(|r| r.iter().zip(&fit.terms).map(|(w, t)| w * t.estimate).sum())
+        .map(|a| {
+            a.parts
+                .iter()
+                .map(|&(_, ix, w)| w * fit.terms[ix].estimate)
+                .sum()
+        })
         .collect();
     // Delta method: V_agg = W V Wᵀ.
-    let m = beta.len();
+    let m = aggs.len();
     let mut agg_vcov = vec![0.0; m * m];
     for a in 0..m {
         for b in 0..=a {
             let mut v = 0.0;
-            for (i, wa) in rows_w[a].iter().enumerate() {
-                if *wa == 0.0 {
-                    continue;
-                }
-                for (j, wb) in rows_w[b].iter().enumerate() {
+            for &(_, i, wa) in &aggs[a].parts {
+                for &(_, j, wb) in &aggs[b].parts {
                     v += wa * wb * fit.vcov[i * k + j];
                 }
             }
@@ -341,7 +400,11 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
             agg_vcov[b * m + a] = v;
         }
     }
+    let agg_names: Vec<String> = aggs.iter().map(|a| a.name.clone()).collect();
     let terms = feols::make_terms(&agg_names, &beta, &agg_vcov, fit.df_t)?;
+    let pre_index: Vec<usize> = (0..m)
+        .filter(|&i| aggs[i].rel.is_some_and(|l| l < 0))
+        .collect();
     let (pretrend, pretrend_note) = if pre_index.is_empty() {
         (
             None,
@@ -363,7 +426,7 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         }
     };
     let controls_txt: String = spec.controls.iter().map(|c| format!(" + {c}")).collect();
-    let fe_txt: Vec<String> = fes.iter().map(|(n, _)| n.clone()).collect();
+    let fe_txt: Vec<String> = prep.fes.iter().map(|(n, _)| n.clone()).collect();
     let model = ModelResult {
         formula: format!(
             "{} ~ sunab({}, {}){controls_txt} | {}",
@@ -374,7 +437,7 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         ),
         nobs: fit.nobs,
         dropped: Dropped {
-            missing,
+            missing: prep.missing,
             singletons: fit.n_singletons,
         },
         fixed_effects: FixedEffectCounts(fit.fe_levels.clone()),
@@ -392,9 +455,70 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         vcov: agg_vcov.chunks(m.max(1)).map(<[f64]>::to_vec).collect(),
         pretrend,
         pretrend_note,
-        always_treated,
-        always_treated_rows,
+        always_treated: prep.always_treated,
+        always_treated_rows: prep.always_treated_rows,
     })
+}
+
+/// Restricted wild cluster bootstrap of one aggregated term (`<time>::<l>` or `ATT`).
+///
+/// The aggregate θ = Σ_c w_c δ_c is made a single coefficient by reparametrising the cells it
+/// averages: with c₀ its first cell, the columns D_{c₀}/w_{c₀} (coefficient θ) and
+/// D_c − (w_c/w_{c₀}) D_{c₀} (coefficient δ_c) span the same space as the D_c, so the fit is
+/// unchanged and the bootstrap of that one coefficient is the bootstrap of θ. The cluster is
+/// the first cluster column of the spec's variance.
+pub fn wild_aggregate(
+    df: &DataFrame,
+    spec: &SunAbraham,
+    term: &str,
+    boot: &super::BootstrapSpec,
+) -> Result<crate::stats::bootstrap::BootstrapResult> {
+    let prep = prepare(df, spec)?;
+    let Some((cluster_name, cluster_codes)) = prep.clusters.first() else {
+        return Err(Error::Model(
+            "the wild cluster bootstrap needs a clustered variance (cluster:VAR)".into(),
+        ));
+    };
+    let fit = feols::feols(&prep.spec(spec, &prep.cols, &prep.names))?;
+    let aggs = prep.aggregates(spec, &fit);
+    let Some(agg) = aggs.iter().find(|a| a.name == term) else {
+        return Err(Error::Model(format!(
+            "event study: no aggregated term {term}; the terms are {}",
+            aggs.iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let (c0, _, w0) = agg.parts[0];
+    let mut cols = prep.cols.clone();
+    let mut names = prep.names.clone();
+    for &(c, _, w) in &agg.parts[1..] {
+        let ratio = w / w0;
+        for (v, d0) in cols[c].iter_mut().zip(&prep.cols[c0]) {
+            *v -= ratio * d0;
+        }
+    }
+    for v in cols[c0].iter_mut() {
+        *v /= w0;
+    }
+    names[c0] = term.to_string();
+    let fs = prep.spec(spec, &cols, &names);
+    let opts = crate::stats::bootstrap::WildOptions {
+        draws: boot.draws,
+        seed: boot.seed,
+        weights: boot.weights,
+        ..Default::default()
+    };
+    Ok(crate::stats::bootstrap::wild_cluster(
+        &fs,
+        term,
+        Groups {
+            name: cluster_name,
+            codes: cluster_codes,
+        },
+        &opts,
+    )?)
 }
 
 #[cfg(test)]
@@ -567,5 +691,30 @@ mod tests {
         assert_eq!(pt.df1, 1);
         assert!((pt.statistic - t.statistic * t.statistic).abs() < 1e-9);
         assert!((pt.p_value - t.p_value).abs() < 1e-9);
+    }
+
+    #[test]
+    fn wild_bootstrap_of_an_aggregate_sees_the_delta_method_statistic() {
+        let (df, _) = staggered(0.3);
+        let spec = SunAbraham::new("y", "firm_id", "year", "cohort");
+        let es = sun_abraham(&df, &spec).unwrap();
+        let mut boot = crate::models::BootstrapSpec::new("");
+        boot.draws = 199;
+        // year::0 averages both cohorts, ATT ten cells, year::5 only cohort 2014.
+        for term in ["year::0", "ATT", "year::5"] {
+            let b = wild_aggregate(&df, &spec, term, &boot).unwrap();
+            let t = es.model.coefficient(term).unwrap();
+            assert!((b.estimate - t.estimate).abs() < 1e-10, "{term}");
+            assert!(
+                (b.statistic - t.statistic).abs() < 1e-8 * t.statistic.abs(),
+                "{term}: {} vs {}",
+                b.statistic,
+                t.statistic
+            );
+            assert_eq!(b.cluster, "firm_id");
+            assert!(b.conf_low < t.estimate && t.estimate < b.conf_high);
+        }
+        let e = wild_aggregate(&df, &spec, "year::9", &boot).unwrap_err();
+        assert!(e.to_string().contains("no aggregated term year::9"), "{e}");
     }
 }

@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod html;
 pub mod i18n;
 pub mod markdown;
+pub mod pilot;
 pub mod tables;
 
 use crate::error::{Error, Result};

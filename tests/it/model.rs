@@ -522,3 +522,113 @@ fn one_default_seed_for_the_command_line_the_pipeline_and_the_library() {
         assert_eq!(s, seed);
     }
 }
+
+/// A province × sector × year panel (the columns the models stage reads) where pilot
+/// provinces start in 2015 or 2018 with different planted effect paths.
+fn staggered_panel(noise: f64) -> (polars::prelude::DataFrame, khuyencong::panel::PilotParams) {
+    use khuyencong::stats::rng::Rng;
+    let mut rng = Rng::new(3);
+    let (mut prov, mut sec, mut year, mut pilot, mut rel, mut y) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let starts: Vec<(String, i32)> = (0..6)
+        .map(|p| (format!("{:02}", p + 1), if p < 3 { 2015 } else { 2018 }))
+        .collect();
+    let sector_year: Vec<f64> = (0..2 * 11).map(|_| rng.normal()).collect();
+    for p in 0..20 {
+        let code = format!("{:02}", p + 1);
+        let start = starts.iter().find(|(c, _)| *c == code).map(|s| s.1);
+        for (s, sector) in ["10", "13"].iter().enumerate() {
+            let cell = rng.normal();
+            for (t, yr) in (2010..=2020).enumerate() {
+                let effect = match start {
+                    Some(e) if *sector == "10" && yr >= e => {
+                        let l = (yr - e) as f64;
+                        if e == 2015 { 0.1 * (l + 1.0) } else { 0.3 }
+                    }
+                    _ => 0.0,
+                };
+                prov.push(code.clone());
+                sec.push(sector.to_string());
+                year.push(yr);
+                pilot.push(start.is_some());
+                rel.push(start.map(|e| yr - e));
+                y.push(cell + sector_year[s * 11 + t] + effect + noise * rng.normal());
+            }
+        }
+    }
+    let df = polars::prelude::df!(
+        "province_code" => prov, "sector_code" => sec, "year" => year,
+        "pilot" => pilot, "rel_year" => rel, "log_output" => y
+    )
+    .unwrap();
+    let params = khuyencong::panel::PilotParams {
+        provinces: starts.iter().map(|s| s.0.clone()).collect(),
+        start_year: 2015,
+        start_years: [("04", 2018), ("05", 2018), ("06", 2018)]
+            .iter()
+            .map(|(c, y)| (c.to_string(), *y))
+            .collect(),
+        sectors: Some(vec!["10".into()]),
+    };
+    (df, params)
+}
+
+#[test]
+fn pilot_event_study_accepts_staggered_start_years() {
+    use khuyencong::models::stage::event_study;
+    use khuyencong::table;
+    let (panel, pilot) = staggered_panel(0.001);
+    assert!(pilot.staggered());
+    let params = khuyencong::pipeline::config::ModelsParams {
+        bootstrap_draws: 199,
+        ri_permutations: 99,
+        ..Default::default()
+    };
+    let (model, es, inf) = event_study(&panel, &pilot, &params).unwrap();
+    assert!(
+        model.formula.contains("sunab(pilot_cohort, year)"),
+        "{}",
+        model.formula
+    );
+    let rel = table::i32s(&es, "rel_year").unwrap();
+    let est = table::f64s(&es, "estimate").unwrap();
+    let wild_lo = table::f64s(&es, "conf_low_wild").unwrap();
+    let at = |k: i32| est[rel.iter().position(|r| *r == Some(k)).unwrap()].unwrap();
+    // Planted: cohort 2015 has 0.1·(l+1), cohort 2018 a flat 0.3, both with three provinces.
+    // Where both cohorts are observed (l = 0..2) the aggregate is the plain mean; l = 3..5
+    // only cohort 2015 reaches. Before the start nothing was planted.
+    for k in -5..=5 {
+        let want = match k {
+            k if k < 0 => 0.0,
+            0..=2 => (0.1 * (k as f64 + 1.0) + 0.3) / 2.0,
+            _ => 0.1 * (k as f64 + 1.0),
+        };
+        assert!((at(k) - want).abs() < 0.005, "l = {k}: {} vs {want}", at(k));
+    }
+    assert!(wild_lo.iter().filter(|v| v.is_some()).count() >= 10);
+    // The pilot summary: both cohorts, six treated provinces out of twenty, hence the warning.
+    assert_eq!(inf.start_years, vec![2015, 2018]);
+    assert_eq!(inf.cluster, "province_code");
+    assert_eq!((inf.clusters, inf.treated_clusters), (20, 6));
+    assert!(inf.few_treated);
+    // ATT: cohort 2015 cells l = 0..5 and cohort 2018 l = 0..2, three provinces each, one
+    // row per cell year.
+    let att_2015: f64 = (0..6).map(|l| 0.1 * (l as f64 + 1.0)).sum();
+    let want_att = (att_2015 + 3.0 * 0.3) / 9.0;
+    assert!(
+        (inf.att - want_att).abs() < 0.005,
+        "{} vs {want_att}",
+        inf.att
+    );
+    assert!(inf.pretrend_p_value.is_some());
+    assert_eq!(inf.ri_permutations, 99);
+    assert!(inf.ri_p_value > 0.0 && inf.ri_p_value <= 1.0);
+}
+
+#[test]
+fn pilot_start_years_must_name_pilot_provinces() {
+    let (_, mut pilot) = staggered_panel(0.0);
+    pilot.start_years.insert("99".into(), 2019);
+    let e = pilot.check().unwrap_err();
+    assert!(e.contains("\"99\"") && e.contains("not in"), "{e}");
+}
