@@ -118,17 +118,50 @@ def event_panel(seed):
     return pd.DataFrame(rows)
 
 
+def terms_panel(seed):
+    """The unbalanced firm panel plus a weight column (a few zeros), a positive regressor for
+    log()/sqrt(), and a three-level text factor for i()."""
+    df = panel(seed, 50, 9, 7, unbalanced=True)
+    rng = np.random.default_rng(seed + 100)
+    n = len(df)
+    df["w"] = rng.uniform(0.2, 3.0, n)
+    df.loc[rng.choice(n, 5, replace=False), "w"] = 0.0
+    df["x3"] = np.exp(rng.normal(0, 0.5, n))
+    df["region_code"] = [f"R{1 + (f % 3)}" for f in df["firm_id"]]
+    df["y"] = df["y"] + 0.3 * np.log(df["x3"]) + 0.2 * df["x1"] * df["x2"]
+    return df
+
+
+def lag(df, col, k, unit="firm_id", time="year"):
+    """fixest's l(col, k): the value k periods earlier for the same unit; missing when that
+    period is not in the data (never simply the previous row)."""
+    key = df[[unit, time]].copy()
+    src = df[[unit, time, col]].copy()
+    src[time] = src[time] + k
+    merged = key.merge(src, on=[unit, time], how="left")
+    return merged[col].to_numpy()
+
+
 def num(v):
     """JSON has no NaN: a variance pyfixest finds negative is written as null."""
     v = float(v)
     return None if np.isnan(v) else v
 
 
-def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton"):
+def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton", weights=None,
+           fit_formula=None, rename=None):
+    """Fits `fit_formula` (default: `formula`) with pyfixest and writes the fixture under our
+    `formula`; `rename` maps pyfixest's term names to fixest's where they differ (pyfixest is
+    given precomputed columns for transforms it spells differently, e.g. log() and l())."""
+    data = df
+    if weights is not None:
+        # fixest leaves zero-weight observations out; give pyfixest the same rows.
+        data = df[df[weights] != 0]
     fit = pf.feols(
-        formula,
-        data=df,
+        fit_formula or formula,
+        data=data,
         vcov=vcov,
+        weights=weights,
         fixef_rm=fixef_rm,
         fixef_tol=FIXEF_TOL,
         fixef_maxiter=1_000_000,
@@ -138,7 +171,7 @@ def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton"):
     for term, row in tidy.iterrows():
         coefs.append(
             {
-                "term": term,
+                "term": (rename or {}).get(term, term),
                 "estimate": num(row["Estimate"]),
                 "std_error": num(row["Std. Error"]),
                 "statistic": num(row["t value"]),
@@ -153,6 +186,7 @@ def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton"):
         "formula": formula,
         "vcov": vcov_label,
         "fixef_rm": fixef_rm,
+        "weights": weights,
         "pyfixest_version": pf.__version__,
         "nobs": int(fit._N),
         "df_t": float(fit._df_t),
@@ -229,6 +263,19 @@ def main():
     record("event_study", ev, "event.csv", "y ~ i(rel_year, treated, ref=-1) | firm_id + year",
            {"CRV1": "province_code"}, "cluster:province_code")
     record_saturated(ev)
+
+    terms = terms_panel(15)
+    terms.to_csv(os.path.join(OUT, "terms.csv"), index=False, float_format="%.17g")
+    terms = pd.read_csv(os.path.join(OUT, "terms.csv"),
+                        dtype={"province_code": str, "sector_code": str, "region_code": str})
+    fml = "y ~ x1 + x2 | firm_id + year"
+    record("weights_iid", terms, "terms.csv", fml, "iid", "iid", weights="w")
+    record("weights_hetero", terms, "terms.csv", fml, "hetero", "hetero", weights="w")
+    record("weights_cluster", terms, "terms.csv", fml, {"CRV1": "province_code"},
+           "cluster:province_code", weights="w")
+    record("weights_twoway", terms, "terms.csv", fml, {"CRV1": "firm_id+year"},
+           "cluster:firm_id+year", weights="w")
+    record("weights_nofe", terms, "terms.csv", "y ~ x1 + x2", "hetero", "hetero", weights="w")
     print(f"wrote fixtures with pyfixest {pf.__version__} to {os.path.normpath(OUT)}", file=sys.stderr)
 
 

@@ -95,8 +95,13 @@ pub enum Command {
         #[arg(long)]
         data: PathBuf,
         /// Formula, e.g. "y ~ x1 + x2 | fe1 + fe2", "fe1^fe2", "i(rel_year, ref = -1)".
+        /// Repeat to fit several models side by side (JSON: an array).
+        #[arg(long, required = true)]
+        formula: Vec<String>,
+        /// Column of observation weights (weighted least squares); zero weights leave the row
+        /// out, negative weights are an error.
         #[arg(long)]
-        formula: String,
+        weights: Option<String>,
         /// Variance: iid, hetero, cluster:VAR or cluster:VAR1+VAR2.
         #[arg(long, default_value = "iid")]
         vcov: String,
@@ -215,31 +220,35 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
         Command::Model {
             data,
             formula,
+            weights,
             vcov,
             fixef_rm,
             format,
             bootstrap,
             draws,
             seed,
-        } => crate::models::run_model_command(
-            data,
-            formula,
-            vcov,
-            match fixef_rm {
+        } => crate::models::run_model_command(&crate::models::ModelCommand {
+            data: data.clone(),
+            formulas: formula.clone(),
+            vcov: vcov.clone(),
+            fixef_rm: match fixef_rm {
                 FixefRm::Singleton => "singleton",
                 FixefRm::None => "none",
-            },
-            match format {
+            }
+            .into(),
+            format: match format {
                 Format::Table => "table",
                 Format::Json => "json",
-            },
-            bootstrap.as_ref().map(|t| {
+            }
+            .into(),
+            weights: weights.clone(),
+            bootstrap: bootstrap.as_ref().map(|t| {
                 let mut b = crate::models::BootstrapSpec::new(t.clone());
                 b.draws = *draws;
                 b.seed = *seed;
                 b
             }),
-        ),
+        }),
         Command::Status { pipeline, out } => {
             let states = crate::pipeline::status(pipeline, out.as_deref())?;
             let mut text = String::new();

@@ -439,9 +439,11 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         dropped: Dropped {
             missing: prep.missing,
             singletons: fit.n_singletons,
+            zero_weight: 0,
         },
         fixed_effects: FixedEffectCounts(fit.fe_levels.clone()),
         vcov: spec.vcov.to_string(),
+        weights: None,
         df_t: fit.df_t.round().max(0.0) as u64,
         r2: fit.r2,
         r2_within: fit.r2_within,

@@ -17,7 +17,6 @@ use formula::{Formula, RhsTerm};
 use polars::prelude::DataFrame;
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use std::path::Path;
 
 pub use data::read_table;
 
@@ -95,6 +94,8 @@ pub struct ModelOptions {
     pub drop_singletons: bool,
     pub tol: f64,
     pub bootstrap: Option<BootstrapSpec>,
+    /// Column of observation weights (weighted least squares).
+    pub weights: Option<String>,
 }
 
 impl Default for ModelOptions {
@@ -104,6 +105,7 @@ impl Default for ModelOptions {
             drop_singletons: true,
             tol: feols::DEFAULT_TOL,
             bootstrap: None,
+            weights: None,
         }
     }
 }
@@ -113,6 +115,13 @@ impl Default for ModelOptions {
 pub struct Dropped {
     pub missing: usize,
     pub singletons: usize,
+    /// Rows with weight zero (left out, as fixest does).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub zero_weight: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Name → level count, serialised as a JSON object that keeps the formula's order.
@@ -137,6 +146,9 @@ pub struct ModelResult {
     pub dropped: Dropped,
     pub fixed_effects: FixedEffectCounts,
     pub vcov: String,
+    /// Weight column, when the fit is weighted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
     pub df_t: u64,
     pub r2: f64,
     pub r2_within: Option<f64>,
@@ -164,6 +176,7 @@ pub struct ModelData {
     pub x: Vec<(String, Vec<f64>)>,
     pub fe: Vec<(String, Vec<u32>)>,
     pub clusters: Vec<(String, Vec<u32>)>,
+    pub weights: Option<Vec<f64>>,
     /// Rows with no missing value in any column the model uses.
     pub complete: Vec<bool>,
     pub missing: usize,
@@ -199,6 +212,7 @@ impl ModelData {
         spec.drop_singletons = opts.drop_singletons;
         spec.tol = opts.tol;
         spec.keep = Some(&self.complete);
+        spec.weights = self.weights.as_deref();
         spec
     }
 }
@@ -360,6 +374,31 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
     for c in &cluster_names {
         clusters.push((c.clone(), data::groups(df, c)?.codes));
     }
+    let weights = match &opts.weights {
+        None => None,
+        Some(w) => {
+            if !has(w) {
+                return Err(Error::Model(format!(
+                    "unknown weight column {w} in --weights; the data has: {}",
+                    df.get_column_names()
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            let v = data::numeric(df, w)?;
+            if let Some(i) = v.iter().position(|x| *x < 0.0) {
+                return Err(Error::Model(format!(
+                    "weight column {w}: negative weight {} in data row {}; weights must be zero \
+                     (row left out) or positive",
+                    v[i],
+                    i + 1
+                )));
+            }
+            Some(v)
+        }
+    };
     let n = y.len();
     let mut complete = vec![true; n];
     let mut missing = 0;
@@ -367,7 +406,8 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
         let bad = y[i].is_nan()
             || x.iter().any(|(_, v)| v[i].is_nan())
             || fe.iter().any(|(_, c)| c[i] == MISSING_CODE)
-            || clusters.iter().any(|(_, c)| c[i] == MISSING_CODE);
+            || clusters.iter().any(|(_, c)| c[i] == MISSING_CODE)
+            || weights.as_ref().is_some_and(|w| w[i].is_nan());
         if bad {
             *ok = false;
             missing += 1;
@@ -379,6 +419,7 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
         x,
         fe,
         clusters,
+        weights,
         complete,
         missing,
     })
@@ -403,9 +444,11 @@ pub fn fit_model_data(md: &ModelData, opts: &ModelOptions) -> Result<ModelResult
         dropped: Dropped {
             missing: md.missing,
             singletons: fit.n_singletons,
+            zero_weight: fit.n_zero_weight,
         },
         fixed_effects: FixedEffectCounts(fit.fe_levels.clone()),
         vcov: opts.vcov.to_string(),
+        weights: opts.weights.clone(),
         df_t: fit.df_t.round().max(0.0) as u64,
         r2: fit.r2,
         r2_within: fit.r2_within,
@@ -496,17 +539,24 @@ pub fn randomization_inference(
     )?)
 }
 
-/// `khuyencong model`: reads the data, fits, and returns the text to print.
-pub fn run_model_command(
-    data: &Path,
-    formula: &str,
-    vcov: &str,
-    fixef_rm: &str,
-    format: &str,
-    bootstrap: Option<BootstrapSpec>,
-) -> Result<String> {
-    let vcov = VcovSpec::parse(vcov)?;
-    let drop_singletons = match fixef_rm {
+/// What `khuyencong model` was asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelCommand {
+    pub data: std::path::PathBuf,
+    /// One or more formulas, fitted on the same data with the same options.
+    pub formulas: Vec<String>,
+    pub vcov: String,
+    pub fixef_rm: String,
+    pub format: String,
+    pub weights: Option<String>,
+    pub bootstrap: Option<BootstrapSpec>,
+}
+
+/// `khuyencong model`: reads the data, fits each formula, and returns the text to print: one
+/// side-by-side table, or JSON (an object for one formula, an array for several).
+pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
+    let vcov = VcovSpec::parse(&cmd.vcov)?;
+    let drop_singletons = match cmd.fixef_rm.as_str() {
         "singleton" | "singletons" => true,
         "none" => false,
         other => {
@@ -515,38 +565,72 @@ pub fn run_model_command(
             )));
         }
     };
+    let format = cmd.format.as_str();
     if !matches!(format, "table" | "json") {
         return Err(Error::Usage(format!(
             "--format {format}: expected table or json"
         )));
     }
+    if cmd.formulas.is_empty() {
+        return Err(Error::Usage("give at least one --formula".into()));
+    }
     // Parse before reading so a typo is reported without waiting for a large file.
-    formula::parse(formula)?;
+    for f in &cmd.formulas {
+        formula::parse(f)?;
+    }
     let clock = std::time::Instant::now();
-    let df = read_table(data)?;
+    let df = read_table(&cmd.data)?;
     tracing::debug!(
         rows = df.height(),
         secs = clock.elapsed().as_secs_f64(),
         "model: read data"
     );
+    if let Some(w) = &cmd.weights
+        && df.column(w).is_ok()
+    {
+        let v = data::numeric(&df, w)?;
+        if let Some(i) = v.iter().position(|x| *x < 0.0) {
+            return Err(Error::data(
+                &cmd.data,
+                None,
+                format!(
+                    "data row {} (after the header): weight column {w} holds {}, a negative \
+                     weight; fix the weights or choose another column (zero weights are left \
+                     out, as fixest does)",
+                    i + 1,
+                    v[i]
+                ),
+            ));
+        }
+    }
     let opts = ModelOptions {
         vcov,
         drop_singletons,
         tol: feols::DEFAULT_TOL,
-        bootstrap,
+        bootstrap: cmd.bootstrap.clone(),
+        weights: cmd.weights.clone(),
     };
-    let md = model_data(&df, formula, &opts)?;
-    // The model holds its own columns now; the table's memory can go before the numerics.
-    drop(df);
-    tracing::debug!(
-        secs = clock.elapsed().as_secs_f64(),
-        "model: columns extracted"
-    );
-    let res = fit_model_data(&md, &opts)?;
+    let mut results = Vec::with_capacity(cmd.formulas.len());
+    if cmd.formulas.len() == 1 {
+        let md = model_data(&df, &cmd.formulas[0], &opts)?;
+        // The model holds its own columns now; the table's memory can go before the numerics.
+        drop(df);
+        tracing::debug!(
+            secs = clock.elapsed().as_secs_f64(),
+            "model: columns extracted"
+        );
+        results.push(fit_model_data(&md, &opts)?);
+    } else {
+        for f in &cmd.formulas {
+            results.push(fit_formula(&df, f, &opts)?);
+        }
+    }
     tracing::debug!(secs = clock.elapsed().as_secs_f64(), "model: fitted");
     Ok(match format {
-        "json" => res.to_json(),
-        _ => format_table(std::slice::from_ref(&res)),
+        "json" if results.len() == 1 => results[0].to_json(),
+        "json" => serde_json::to_string_pretty(&results)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+        _ => format_table(&results),
     })
 }
 

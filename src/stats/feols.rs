@@ -51,6 +51,10 @@ pub struct FeolsSpec<'a> {
     pub tol: f64,
     pub max_iter: usize,
     pub keep: Option<&'a [bool]>,
+    /// Observation weights (weighted least squares, as fixest's `weights`): rows with weight 0
+    /// are left out (counted in `n_zero_weight`), a negative weight is an error, a missing
+    /// (non-finite) weight leaves the row out like any missing value.
+    pub weights: Option<&'a [f64]>,
 }
 
 /// Default demeaning tolerance: tight enough to agree with fixest/pyfixest to 1e-8 relative.
@@ -72,6 +76,7 @@ impl<'a> FeolsSpec<'a> {
             tol: DEFAULT_TOL,
             max_iter: DEFAULT_MAX_ITER,
             keep: None,
+            weights: None,
         }
     }
 }
@@ -96,6 +101,8 @@ pub struct FeolsFit {
     pub vcov: Vec<f64>,
     pub nobs: usize,
     pub n_singletons: usize,
+    /// Rows left out for a zero weight.
+    pub n_zero_weight: usize,
     /// Levels of each fixed effect among the rows used, in the order given.
     pub fe_levels: Vec<(String, usize)>,
     /// Degrees of freedom of the t distribution.
@@ -132,6 +139,10 @@ pub struct Design {
     pub n_input: usize,
     pub kept: Vec<bool>,
     pub n_singletons: usize,
+    pub n_zero_weight: usize,
+    /// Weights of the rows used (None: unweighted). `y` and `x` are already multiplied by
+    /// their square roots, so ordinary least squares on them is weighted least squares.
+    pub weights: Option<Vec<f64>>,
     pub factors: Vec<Factor>,
     pub fe_names: Vec<String>,
     /// Demeaned outcome and the regressors that survived the collinearity screen (with the
@@ -192,6 +203,27 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
             *k = false;
         }
     }
+    let mut n_zero_weight = 0;
+    if let Some(w) = spec.weights {
+        check_len(n, "weights", w.len())?;
+        for (i, k) in kept.iter_mut().enumerate() {
+            if !*k {
+                continue;
+            }
+            let wi = w[i];
+            if !wi.is_finite() {
+                *k = false;
+            } else if wi < 0.0 {
+                return Err(StatsError::Invalid(format!(
+                    "negative weight {wi} in row {}; weights must be zero or positive",
+                    i + 1
+                )));
+            } else if wi == 0.0 {
+                *k = false;
+                n_zero_weight += 1;
+            }
+        }
+    }
     let fe_slices: Vec<&[u32]> = spec.fixed_effects.iter().map(|g| g.codes).collect();
     let n_singletons = if spec.drop_singletons {
         drop_singletons(&fe_slices, &mut kept)
@@ -215,6 +247,7 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
             .map(|(x, _)| *x)
             .collect()
     };
+    let weights: Option<Vec<f64>> = spec.weights.map(select);
     let mut cols: Vec<Vec<f64>> = Vec::with_capacity(spec.regressors.len() + 2);
     let mut names: Vec<String> = Vec::new();
     cols.push(select(spec.y.values));
@@ -226,15 +259,44 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
         cols.push(select(c.values));
         names.push(c.name.to_string());
     }
-    let y_mean = cols[0].iter().sum::<f64>() / nobs as f64;
-    let tss: f64 = cols[0].iter().map(|v| (v - y_mean).powi(2)).sum();
-    let raw_ss: Vec<f64> = cols[1..]
-        .iter()
-        .map(|c| c.iter().map(|v| v * v).sum())
-        .collect();
+    let (tss, raw_ss): (f64, Vec<f64>) = match &weights {
+        None => {
+            let m = cols[0].iter().sum::<f64>() / nobs as f64;
+            (
+                cols[0].iter().map(|v| (v - m).powi(2)).sum(),
+                cols[1..]
+                    .iter()
+                    .map(|c| c.iter().map(|v| v * v).sum())
+                    .collect(),
+            )
+        }
+        Some(w) => {
+            let sw: f64 = w.iter().sum();
+            let m = cols[0].iter().zip(w).map(|(v, w)| v * w).sum::<f64>() / sw;
+            (
+                cols[0]
+                    .iter()
+                    .zip(w)
+                    .map(|(v, w)| w * (v - m).powi(2))
+                    .sum(),
+                cols[1..]
+                    .iter()
+                    .map(|c| c.iter().zip(w).map(|(v, w)| w * v * v).sum())
+                    .collect(),
+            )
+        }
+    };
     let clock = std::time::Instant::now();
-    let demeaner = Demeaner::new(&factors, spec.tol, spec.max_iter);
+    let demeaner = Demeaner::weighted(&factors, weights.as_deref(), spec.tol, spec.max_iter);
     let infos = demeaner.demean_all(&mut cols);
+    if let Some(w) = &weights {
+        let root: Vec<f64> = w.iter().map(|v| v.sqrt()).collect();
+        for c in cols.iter_mut() {
+            for (v, r) in c.iter_mut().zip(&root) {
+                *v *= r;
+            }
+        }
+    }
     tracing::debug!(
         secs = clock.elapsed().as_secs_f64(),
         iterations = infos.iter().map(|i| i.iterations).max().unwrap_or(0),
@@ -299,6 +361,8 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
         n_input: n,
         kept,
         n_singletons,
+        n_zero_weight,
+        weights,
         factors,
         fe_names: spec
             .fixed_effects
@@ -537,6 +601,7 @@ pub fn fit_design(
         vcov,
         nobs: n,
         n_singletons: design.n_singletons,
+        n_zero_weight: design.n_zero_weight,
         fe_levels: design
             .fe_names
             .iter()

@@ -154,10 +154,24 @@ pub fn randomization_inference(
         out
     };
     let r_y = partial(&design.y);
-    let demeaner = Demeaner::new(&design.factors, design.tol, design.max_iter);
+    let demeaner = Demeaner::weighted(
+        &design.factors,
+        design.weights.as_deref(),
+        design.tol,
+        design.max_iter,
+    );
+    let root_w: Option<Vec<f64>> = design
+        .weights
+        .as_ref()
+        .map(|w| w.iter().map(|v| v.sqrt()).collect());
     let coef_of = |d: &[f64]| -> f64 {
         let mut dd = d.to_vec();
         demeaner.demean(&mut dd);
+        if let Some(r) = &root_w {
+            for (v, r) in dd.iter_mut().zip(r) {
+                *v *= r;
+            }
+        }
         let dp = partial(&dd);
         dot(&dp, &r_y) / dot(&dp, &dp)
     };

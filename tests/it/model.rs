@@ -10,6 +10,26 @@ fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pyfixest")
 }
 
+/// `khuyencong model` with one formula and no weights.
+fn run_cmd(
+    data: &std::path::Path,
+    formula: &str,
+    vcov: &str,
+    fixef_rm: &str,
+    format: &str,
+    bootstrap: Option<models::BootstrapSpec>,
+) -> khuyencong::Result<String> {
+    models::run_model_command(&models::ModelCommand {
+        data: data.to_path_buf(),
+        formulas: vec![formula.to_string()],
+        vcov: vcov.into(),
+        fixef_rm: fixef_rm.into(),
+        format: format.into(),
+        weights: None,
+        bootstrap,
+    })
+}
+
 fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
     (a - b).abs() <= rel * a.abs().max(b.abs()) + abs
 }
@@ -22,6 +42,7 @@ fn check_fixture(name: &str, rel: f64) {
     let opts = ModelOptions {
         vcov: VcovSpec::parse(want["vcov"].as_str().unwrap()).unwrap(),
         drop_singletons: want["fixef_rm"] == "singleton",
+        weights: want["weights"].as_str().map(str::to_string),
         ..Default::default()
     };
     let got = models::fit_formula(&df, want["formula"].as_str().unwrap(), &opts).unwrap();
@@ -124,6 +145,68 @@ fn unbalanced_panel_matches_pyfixest() {
 }
 
 #[test]
+fn weighted_fits_match_pyfixest_for_every_variance() {
+    for name in [
+        "weights_iid",
+        "weights_hetero",
+        "weights_cluster",
+        "weights_twoway",
+        "weights_nofe",
+    ] {
+        check_fixture(name, 1e-8);
+    }
+}
+
+#[test]
+fn zero_weights_are_left_out_and_negative_weights_refused() {
+    let data = fixtures().join("terms.csv");
+    let df = models::read_table(&data).unwrap();
+    let opts = ModelOptions {
+        weights: Some("w".into()),
+        ..Default::default()
+    };
+    let r = models::fit_formula(&df, "y ~ x1 + x2 | firm_id + year", &opts).unwrap();
+    // The fixture data hold five zero weights (scripts/pyfixest_fixtures.py).
+    assert_eq!(r.dropped.zero_weight, 5);
+    assert_eq!(r.weights.as_deref(), Some("w"));
+    let json: Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(json["dropped"]["zero_weight"], 5);
+    assert_eq!(json["weights"], "w");
+    // A negative weight: a data error (exit 3) naming the file, the row and the value.
+    let dir = std::env::temp_dir().join(format!("kc-weights-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "y,x,w\n1,1,1\n2,3,0.5\n3,2,-2\n4,5,1\n").unwrap();
+    let e = models::run_model_command(&models::ModelCommand {
+        data: bad.clone(),
+        formulas: vec!["y ~ x".into()],
+        vcov: "iid".into(),
+        fixef_rm: "singleton".into(),
+        format: "json".into(),
+        weights: Some("w".into()),
+        bootstrap: None,
+    })
+    .unwrap_err();
+    assert_eq!(e.exit_code(), 3, "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("bad.csv") && msg.contains("data row 3") && msg.contains("holds -2"),
+        "{msg}"
+    );
+    // Zero-weight rows change nothing else: dropping them by hand gives the same fit.
+    use polars::prelude::IntoLazy;
+    let kept = df
+        .clone()
+        .lazy()
+        .filter(polars::prelude::col("w").neq(polars::prelude::lit(0.0)))
+        .collect()
+        .unwrap();
+    let a = models::fit_formula(&kept, "y ~ x1 + x2 | firm_id + year", &opts).unwrap();
+    assert_eq!(a.nobs, r.nobs);
+    assert!((a.coefficients[0].estimate - r.coefficients[0].estimate).abs() < 1e-12);
+}
+
+#[test]
 fn event_study_indicators_match_pyfixest() {
     check_fixture("event_study", 1e-8);
 }
@@ -149,7 +232,7 @@ fn singletons_and_fixed_effect_levels_are_reported() {
 
 #[test]
 fn json_output_has_the_contract_shape() {
-    let out = models::run_model_command(
+    let out = run_cmd(
         &fixtures().join("balanced.csv"),
         "y ~ x1 + x2 | firm_id + year",
         "cluster:province_code",
@@ -192,7 +275,7 @@ fn json_output_has_the_contract_shape() {
         assert!(c[f].is_f64(), "{f}");
     }
     // Fixed effects keep the formula's order, not alphabetical order.
-    let out = models::run_model_command(
+    let out = run_cmd(
         &fixtures().join("balanced.csv"),
         "y ~ x1 | year + firm_id",
         "iid",
@@ -208,7 +291,7 @@ fn json_output_has_the_contract_shape() {
 
 #[test]
 fn table_output_lists_terms_and_fit() {
-    let out = models::run_model_command(
+    let out = run_cmd(
         &fixtures().join("balanced.csv"),
         "y ~ x1 + x2 | firm_id + year",
         "cluster:province_code",
@@ -255,9 +338,7 @@ fn missing_values_are_dropped_and_counted() {
 #[test]
 fn formula_mistakes_are_model_errors_that_point_at_them() {
     let data = fixtures().join("balanced.csv");
-    let run = |f: &str, vcov: &str| {
-        models::run_model_command(&data, f, vcov, "singleton", "json", None).unwrap_err()
-    };
+    let run = |f: &str, vcov: &str| run_cmd(&data, f, vcov, "singleton", "json", None).unwrap_err();
     let e = run("y ~ x1 + nonexistent | firm_id", "iid");
     assert!(matches!(e, Error::Model(_)));
     assert_eq!(e.exit_code(), 2);
@@ -282,10 +363,9 @@ fn formula_mistakes_are_model_errors_that_point_at_them() {
         "{e}"
     );
 
-    let e = models::run_model_command(&data, "y ~ x1", "robust", "singleton", "json", None)
-        .unwrap_err();
+    let e = run_cmd(&data, "y ~ x1", "robust", "singleton", "json", None).unwrap_err();
     assert_eq!(e.exit_code(), 2);
-    let e = models::run_model_command(&data, "y ~ x1", "iid", "all", "json", None).unwrap_err();
+    let e = run_cmd(&data, "y ~ x1", "iid", "all", "json", None).unwrap_err();
     assert_eq!(e.exit_code(), 2);
     let e = run("y ~ i(year, ref = 1999) | firm_id", "iid");
     assert!(
@@ -298,8 +378,7 @@ fn formula_mistakes_are_model_errors_that_point_at_them() {
 #[test]
 fn text_outcome_is_refused() {
     let data = fixtures().join("balanced.csv");
-    let e = models::run_model_command(&data, "province_code ~ x1", "iid", "none", "json", None)
-        .unwrap_err();
+    let e = run_cmd(&data, "province_code ~ x1", "iid", "none", "json", None).unwrap_err();
     assert!(matches!(e, Error::Model(_)));
     assert!(e.to_string().contains("province_code is text"), "{e}");
 }
@@ -312,7 +391,7 @@ fn parquet_input_gives_the_same_fit_as_csv() {
     std::fs::create_dir_all(&dir).unwrap();
     let pq = dir.join("balanced.parquet");
     khuyencong::io::write_parquet(&mut df, &pq).unwrap();
-    let a = models::run_model_command(
+    let a = run_cmd(
         &csv,
         "y ~ x1 + x2 | firm_id + year",
         "cluster:province_code",
@@ -321,7 +400,7 @@ fn parquet_input_gives_the_same_fit_as_csv() {
         None,
     )
     .unwrap();
-    let b = models::run_model_command(
+    let b = run_cmd(
         &pq,
         "y ~ x1 + x2 | firm_id + year",
         "cluster:province_code",
@@ -631,4 +710,70 @@ fn pilot_start_years_must_name_pilot_provinces() {
     pilot.start_years.insert("99".into(), 2019);
     let e = pilot.check().unwrap_err();
     assert!(e.contains("\"99\"") && e.contains("not in"), "{e}");
+}
+
+/// Integer weights are frequency weights: weighting row i by k_i gives the estimates of the
+/// data with row i repeated k_i times. The wild bootstrap and randomization-inference p-values
+/// compare a statistic with its own draws, so the small-sample factor (which counts rows)
+/// cancels and they must agree exactly too.
+#[test]
+fn bootstrap_and_randomization_inference_with_weights_equal_repeated_rows() {
+    use polars::prelude::*;
+    let df = models::read_table(&fixtures().join("event.csv")).unwrap();
+    let df = df
+        .lazy()
+        .with_column(
+            (col("rel_year").gt_eq(lit(0)))
+                .and(col("treated").eq(lit(1)))
+                .cast(DataType::Float64)
+                .alias("d"),
+        )
+        .collect()
+        .unwrap();
+    let n = df.height();
+    let k: Vec<u32> = (0..n).map(|i| 1 + (i * 7 % 3) as u32).collect();
+    let weighted = df
+        .clone()
+        .with_column(Column::new(
+            "k".into(),
+            k.iter().map(|&v| v as f64).collect::<Vec<f64>>(),
+        ))
+        .unwrap()
+        .clone();
+    let idx: Vec<IdxSize> = (0..n)
+        .flat_map(|i| std::iter::repeat_n(i as IdxSize, k[i] as usize))
+        .collect();
+    let repeated = df.take(&IdxCa::from_vec("i".into(), idx)).unwrap();
+    let formula = "y ~ d | firm_id + year";
+    let mut boot = models::BootstrapSpec::new("d");
+    boot.draws = 499;
+    let w_opts = ModelOptions {
+        vcov: VcovSpec::parse("cluster:province_code").unwrap(),
+        bootstrap: Some(boot.clone()),
+        weights: Some("k".into()),
+        ..Default::default()
+    };
+    let r_opts = ModelOptions {
+        weights: None,
+        ..w_opts.clone()
+    };
+    let a = models::fit_formula(&weighted, formula, &w_opts).unwrap();
+    let b = models::fit_formula(&repeated, formula, &r_opts).unwrap();
+    assert!((a.coefficients[0].estimate - b.coefficients[0].estimate).abs() < 1e-10);
+    let (ba, bb) = (a.bootstrap.unwrap(), b.bootstrap.unwrap());
+    assert_eq!(ba.p_value, bb.p_value);
+    assert!((ba.conf_low - bb.conf_low).abs() < 1e-8, "{ba:?} vs {bb:?}");
+    assert!((ba.conf_high - bb.conf_high).abs() < 1e-8);
+    let ri = khuyencong::stats::ri::RiOptions {
+        permutations: 199,
+        seed: 4,
+    };
+    let run = |data: &DataFrame, opts: &ModelOptions| {
+        models::randomization_inference(data, formula, opts, "d", "firm_id", Some("year"), &ri)
+            .unwrap()
+    };
+    let (ra, rb) = (run(&weighted, &w_opts), run(&repeated, &r_opts));
+    assert!((ra.estimate - rb.estimate).abs() < 1e-10);
+    assert_eq!(ra.p_value, rb.p_value);
+    assert!((ra.null_q975 - rb.null_q975).abs() < 1e-10);
 }
