@@ -127,7 +127,7 @@ def terms_panel(seed):
     df["w"] = rng.uniform(0.2, 3.0, n)
     df.loc[rng.choice(n, 5, replace=False), "w"] = 0.0
     df["x3"] = np.exp(rng.normal(0, 0.5, n))
-    df["region_code"] = [f"R{1 + (f % 3)}" for f in df["firm_id"]]
+    df["region_code"] = [f"R{1 + int(v)}" for v in rng.integers(0, 3, n)]
     df["y"] = df["y"] + 0.3 * np.log(df["x3"]) + 0.2 * df["x1"] * df["x2"]
     return df
 
@@ -276,6 +276,28 @@ def main():
     record("weights_twoway", terms, "terms.csv", fml, {"CRV1": "firm_id+year"},
            "cluster:firm_id+year", weights="w")
     record("weights_nofe", terms, "terms.csv", "y ~ x1 + x2", "hetero", "hetero", weights="w")
+
+    cl = {"CRV1": "province_code"}
+    record("term_colon", terms, "terms.csv", "y ~ x1 + x1:x2 | firm_id + year", cl,
+           "cluster:province_code")
+    record("term_star", terms, "terms.csv", "y ~ x1*x2 | firm_id + year", cl,
+           "cluster:province_code")
+    record("term_i_ref", terms, "terms.csv", "y ~ x1 + i(region_code, ref=\"R2\") | firm_id + year",
+           cl, "cluster:province_code")
+    record("term_i_by", terms, "terms.csv", "y ~ x2 + i(region_code, x1) | firm_id + year", cl,
+           "cluster:province_code")
+    record("term_i_by_ref", terms, "terms.csv",
+           "y ~ x2 + i(region_code, x1, ref=\"R1\") | firm_id + year", cl, "cluster:province_code")
+    # Transforms pyfixest spells differently are given to it as computed columns.
+    terms["log_x3"] = np.log(terms["x3"])
+    terms["x2_sq"] = terms["x2"] ** 2
+    terms["lag_x1"] = lag(terms, "x1", 1)
+    record("term_log_identity", terms, "terms.csv", "y ~ log(x3) + I(x2^2) + x1 | firm_id + year",
+           cl, "cluster:province_code", fit_formula="y ~ log_x3 + x2_sq + x1 | firm_id + year",
+           rename={"log_x3": "log(x3)", "x2_sq": "I(x2^2)"})
+    record("term_lag", terms, "terms.csv", "y ~ x1 + l(x1, 1) | firm_id + year", cl,
+           "cluster:province_code", fit_formula="y ~ x1 + lag_x1 | firm_id + year",
+           rename={"lag_x1": "l(x1, 1)"})
     print(f"wrote fixtures with pyfixest {pf.__version__} to {os.path.normpath(OUT)}", file=sys.stderr)
 
 

@@ -102,6 +102,9 @@ pub enum Command {
         /// out, negative weights are an error.
         #[arg(long)]
         weights: Option<String>,
+        /// Panel unit and time columns, UNIT,TIME, for l(x, k) and f(x, k) in the formula.
+        #[arg(long)]
+        panel_id: Option<String>,
         /// Variance: iid, hetero, cluster:VAR or cluster:VAR1+VAR2.
         #[arg(long, default_value = "iid")]
         vcov: String,
@@ -221,6 +224,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             data,
             formula,
             weights,
+            panel_id,
             vcov,
             fixef_rm,
             format,
@@ -242,6 +246,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             }
             .into(),
             weights: weights.clone(),
+            panel_id: panel_id.clone(),
             bootstrap: bootstrap.as_ref().map(|t| {
                 let mut b = crate::models::BootstrapSpec::new(t.clone());
                 b.draws = *draws;

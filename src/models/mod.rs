@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod event_study;
+pub mod expr;
 pub mod formula;
 pub mod pilot;
 pub mod stage;
@@ -96,6 +97,8 @@ pub struct ModelOptions {
     pub bootstrap: Option<BootstrapSpec>,
     /// Column of observation weights (weighted least squares).
     pub weights: Option<String>,
+    /// The panel's unit and time columns, for `l()` and `f()` in formulas.
+    pub panel_id: Option<(String, String)>,
 }
 
 impl Default for ModelOptions {
@@ -106,6 +109,7 @@ impl Default for ModelOptions {
             tol: feols::DEFAULT_TOL,
             bootstrap: None,
             weights: None,
+            panel_id: None,
         }
     }
 }
@@ -343,9 +347,18 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
         }
     }
     let y = data::numeric(df, &formula.lhs)?;
+    let needs_panel = formula
+        .rhs
+        .iter()
+        .any(|t| matches!(t, RhsTerm::Numeric(e) if e.has_lag()));
+    let panel = match (&opts.panel_id, needs_panel) {
+        (Some((u, t)), true) => Some(expr::PanelIndex::new(df, u, t)?),
+        _ => None,
+    };
     let mut x: Vec<(String, Vec<f64>)> = Vec::new();
     for t in &formula.rhs {
         match t {
+            RhsTerm::Numeric(e) => x.push((e.name(), expr::eval(e, df, panel.as_ref())?)),
             RhsTerm::Var(v) => x.push((v.clone(), data::numeric(df, v)?)),
             RhsTerm::Indicator { var, by, refs } => {
                 x.extend(indicator_columns(df, var, by.as_deref(), refs)?)
@@ -549,7 +562,19 @@ pub struct ModelCommand {
     pub fixef_rm: String,
     pub format: String,
     pub weights: Option<String>,
+    /// `UNIT,TIME` for lags and leads.
+    pub panel_id: Option<String>,
     pub bootstrap: Option<BootstrapSpec>,
+}
+
+/// Parses `--panel-id UNIT,TIME`.
+pub fn parse_panel_id(text: &str) -> Result<(String, String)> {
+    match text.split(',').map(str::trim).collect::<Vec<_>>()[..] {
+        [u, t] if !u.is_empty() && !t.is_empty() => Ok((u.to_string(), t.to_string())),
+        _ => Err(Error::Usage(format!(
+            "--panel-id {text}: expected the unit and time columns as UNIT,TIME"
+        ))),
+    }
 }
 
 /// `khuyencong model`: reads the data, fits each formula, and returns the text to print: one
@@ -609,6 +634,7 @@ pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
         tol: feols::DEFAULT_TOL,
         bootstrap: cmd.bootstrap.clone(),
         weights: cmd.weights.clone(),
+        panel_id: cmd.panel_id.as_deref().map(parse_panel_id).transpose()?,
     };
     let mut results = Vec::with_capacity(cmd.formulas.len());
     if cmd.formulas.len() == 1 {

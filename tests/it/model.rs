@@ -26,6 +26,7 @@ fn run_cmd(
         fixef_rm: fixef_rm.into(),
         format: format.into(),
         weights: None,
+        panel_id: None,
         bootstrap,
     })
 }
@@ -43,6 +44,7 @@ fn check_fixture(name: &str, rel: f64) {
         vcov: VcovSpec::parse(want["vcov"].as_str().unwrap()).unwrap(),
         drop_singletons: want["fixef_rm"] == "singleton",
         weights: want["weights"].as_str().map(str::to_string),
+        panel_id: Some(("firm_id".into(), "year".into())),
         ..Default::default()
     };
     let got = models::fit_formula(&df, want["formula"].as_str().unwrap(), &opts).unwrap();
@@ -158,6 +160,23 @@ fn weighted_fits_match_pyfixest_for_every_variance() {
 }
 
 #[test]
+fn formula_terms_match_pyfixest() {
+    // x1:x2, x1*x2, i() with a reference, with a slope, with both; log() and I(); l() on an
+    // unbalanced panel (a missing previous year gives a missing lag).
+    for name in [
+        "term_colon",
+        "term_star",
+        "term_i_ref",
+        "term_i_by",
+        "term_i_by_ref",
+        "term_log_identity",
+        "term_lag",
+    ] {
+        check_fixture(name, 1e-8);
+    }
+}
+
+#[test]
 fn zero_weights_are_left_out_and_negative_weights_refused() {
     let data = fixtures().join("terms.csv");
     let df = models::read_table(&data).unwrap();
@@ -184,6 +203,7 @@ fn zero_weights_are_left_out_and_negative_weights_refused() {
         fixef_rm: "singleton".into(),
         format: "json".into(),
         weights: Some("w".into()),
+        panel_id: None,
         bootstrap: None,
     })
     .unwrap_err();
@@ -776,4 +796,42 @@ fn bootstrap_and_randomization_inference_with_weights_equal_repeated_rows() {
     assert!((ra.estimate - rb.estimate).abs() < 1e-10);
     assert_eq!(ra.p_value, rb.p_value);
     assert!((ra.null_q975 - rb.null_q975).abs() < 1e-10);
+}
+
+#[test]
+fn several_formulas_print_side_by_side_and_as_a_json_array() {
+    let cmd = |format: &str| models::ModelCommand {
+        data: fixtures().join("balanced.csv"),
+        formulas: vec![
+            "y ~ x1 | firm_id + year".into(),
+            "y ~ x1 + x2 | firm_id + year".into(),
+        ],
+        vcov: "cluster:province_code".into(),
+        fixef_rm: "singleton".into(),
+        format: format.into(),
+        weights: None,
+        panel_id: None,
+        bootstrap: None,
+    };
+    let json: Value =
+        serde_json::from_str(&models::run_model_command(&cmd("json")).unwrap()).unwrap();
+    let arr = json.as_array().unwrap();
+    assert_eq!(arr.len(), 2);
+    assert_eq!(arr[1]["formula"], "y ~ x1 + x2 | firm_id + year");
+    // The second model is the fixture pyfixest fitted.
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("twofe_cluster.json")).unwrap(),
+    )
+    .unwrap();
+    let x2 = arr[1]["coefficients"].as_array().unwrap()[1]["estimate"]
+        .as_f64()
+        .unwrap();
+    let want_x2 = want["coefficients"][1]["estimate"].as_f64().unwrap();
+    assert!(close(x2, want_x2, 1e-8, 0.0));
+    let table = models::run_model_command(&cmd("table")).unwrap();
+    let header = table.lines().next().unwrap();
+    assert!(header.contains("(1)") && header.contains("(2)"), "{table}");
+    // x2 appears only in the second column: its row has one estimate.
+    let x2_row = table.lines().find(|l| l.starts_with("x2 ")).unwrap();
+    assert_eq!(x2_row.split_whitespace().count(), 2, "{x2_row}");
 }
