@@ -6,9 +6,9 @@ tests/fixtures/pyfixest/. The Rust tests in tests/it/model.rs fit the same formu
 CSV files and compare coefficients, standard errors, t statistics, p-values, nobs, degrees of
 freedom and R² with these values.
 
-Usage (pyfixest 0.60 in a virtual environment; `.venv` is ignored by git):
+Usage (pyfixest 0.60 and statsmodels in a virtual environment; `.venv` is ignored by git):
 
-    python3 -m venv .venv && .venv/bin/pip install "pyfixest==0.60.*"
+    python3 -m venv .venv && .venv/bin/pip install "pyfixest==0.60.*" statsmodels
     .venv/bin/python scripts/pyfixest_fixtures.py
 
 The demeaning tolerance is set far tighter than pyfixest's default so the fixtures are the exact
@@ -180,6 +180,15 @@ def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton", 
                 "conf_high": num(row["97.5%"]),
             }
         )
+    # fixest >= 0.13 makes a multiway variance with a negative diagonal positive semi-definite
+    # by setting its negative eigenvalues to zero; pyfixest 0.60 does not, so the fixed
+    # standard errors are worked out here with numpy from pyfixest's variance matrix.
+    vmat = np.asarray(fit._vcov)
+    if np.any(np.diag(vmat) < 0):
+        vals, vecs = np.linalg.eigh(vmat)
+        fixed = vecs @ np.diag(np.clip(vals, 0, None)) @ vecs.T
+        for c, se in zip(coefs, np.sqrt(np.diag(fixed))):
+            c["std_error_eigen_fixed"] = float(se)
     out = {
         "name": name,
         "data": csv_name,
@@ -219,6 +228,39 @@ def record_saturated(ev):
     with open(os.path.join(OUT, "event_study_saturated.json"), "w") as fh:
         json.dump(out, fh, indent=2)
         fh.write("\n")
+
+
+def record_statsmodels(bal):
+    """Clustered and HC1 standard errors of statsmodels' OLS with firm and year dummies: what
+    `--ssc fixef.K=full` (every dummy counted in K, as statsmodels and Stata's areg do) must
+    reproduce; statsmodels reports normal p-values for clustered fits (`dist=normal`)."""
+    import statsmodels.formula.api as smf
+
+    m = smf.ols("y ~ x1 + x2 + C(firm_id) + C(year)", data=bal)
+    groups = pd.factorize(bal["province_code"])[0]
+    out = {"name": "ssc_statsmodels", "data": "balanced.csv",
+           "formula": "y ~ x1 + x2 | firm_id + year", "statsmodels_version": sm_version(),
+           "fits": []}
+    for label, ssc, kw in [
+        ("cluster:province_code", "fixef.K=full,dist=normal",
+         {"cov_type": "cluster", "cov_kwds": {"groups": groups}}),
+        ("cluster:province_code", "fixef.K=full",
+         {"cov_type": "cluster", "cov_kwds": {"groups": groups}, "use_t": True}),
+        ("hetero", "fixef.K=full", {"cov_type": "HC1", "use_t": True}),
+    ]:
+        fit = m.fit(**kw)
+        coefs = [{"term": t, "estimate": float(fit.params[t]), "std_error": float(fit.bse[t]),
+                  "p_value": float(fit.pvalues[t])} for t in ["x1", "x2"]]
+        out["fits"].append({"vcov": label, "ssc": ssc, "coefficients": coefs})
+    with open(os.path.join(OUT, "ssc_statsmodels.json"), "w") as fh:
+        json.dump(out, fh, indent=2)
+        fh.write("\n")
+
+
+def sm_version():
+    import statsmodels
+
+    return statsmodels.__version__
 
 
 def main():
@@ -263,6 +305,8 @@ def main():
     record("event_study", ev, "event.csv", "y ~ i(rel_year, treated, ref=-1) | firm_id + year",
            {"CRV1": "province_code"}, "cluster:province_code")
     record_saturated(ev)
+
+    record_statsmodels(bal)
 
     terms = terms_panel(15)
     terms.to_csv(os.path.join(OUT, "terms.csv"), index=False, float_format="%.17g")

@@ -105,6 +105,10 @@ pub enum Command {
         /// Panel unit and time columns, UNIT,TIME, for l(x, k) and f(x, k) in the formula.
         #[arg(long)]
         panel_id: Option<String>,
+        /// Small-sample conventions, e.g. "fixef.K=full,cluster.adj=false,dist=normal"
+        /// (fixest's defaults: fixef.K=nested, cluster.adj=true, dist=t).
+        #[arg(long)]
+        ssc: Option<String>,
         /// Variance: iid, hetero, cluster:VAR or cluster:VAR1+VAR2.
         #[arg(long, default_value = "iid")]
         vcov: String,
@@ -225,6 +229,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             formula,
             weights,
             panel_id,
+            ssc,
             vcov,
             fixef_rm,
             format,
@@ -247,6 +252,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             .into(),
             weights: weights.clone(),
             panel_id: panel_id.clone(),
+            ssc: ssc.clone(),
             bootstrap: bootstrap.as_ref().map(|t| {
                 let mut b = crate::models::BootstrapSpec::new(t.clone());
                 b.draws = *draws;

@@ -449,6 +449,10 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         r2_within: fit.r2_within,
         coefficients: terms,
         collinear: fit.collinear.clone(),
+        converged: fit.converged,
+        iterations: fit.demean_iterations,
+        ssc: super::SscReport::of(&fit),
+        eigenvalue_fix: fit.eigenvalue_fix,
         bootstrap: None,
     };
     Ok(EventStudy {

@@ -94,11 +94,64 @@ pub struct ModelOptions {
     pub vcov: VcovSpec,
     pub drop_singletons: bool,
     pub tol: f64,
+    /// Most demeaning iterations before giving up (reported as `converged: false`).
+    pub max_iter: usize,
     pub bootstrap: Option<BootstrapSpec>,
     /// Column of observation weights (weighted least squares).
     pub weights: Option<String>,
     /// The panel's unit and time columns, for `l()` and `f()` in formulas.
     pub panel_id: Option<(String, String)>,
+    /// Small-sample conventions (fixest's defaults unless changed).
+    pub ssc: feols::Ssc,
+}
+
+/// Parses `--ssc fixef.K=nested|full|none,cluster.adj=true|false,dist=t|normal` (any subset, in
+/// any order; what is not named keeps fixest's default).
+pub fn parse_ssc(text: &str) -> Result<feols::Ssc> {
+    let mut ssc = feols::Ssc::default();
+    let bad = |part: &str| {
+        Error::Usage(format!(
+            "--ssc {text}: cannot read \"{part}\"; use fixef.K=nested|full|none, \
+             cluster.adj=true|false, dist=t|normal, separated by commas"
+        ))
+    };
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = part.split_once('=').ok_or_else(|| bad(part))?;
+        match (key.trim(), value.trim()) {
+            ("fixef.K", "nested") => ssc.fixef_k = feols::FixefK::Nested,
+            ("fixef.K", "full") => ssc.fixef_k = feols::FixefK::Full,
+            ("fixef.K", "none") => ssc.fixef_k = feols::FixefK::None,
+            ("cluster.adj", "true" | "TRUE") => ssc.cluster_adj = true,
+            ("cluster.adj", "false" | "FALSE") => ssc.cluster_adj = false,
+            ("dist", "t") => ssc.normal = false,
+            ("dist", "normal") => ssc.normal = true,
+            _ => return Err(bad(part)),
+        }
+    }
+    Ok(ssc)
+}
+
+/// The small-sample conventions and factor a fit used, as `model --format json` reports them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SscReport {
+    pub fixef_k: feols::FixefK,
+    pub cluster_adj: bool,
+    pub dist: &'static str,
+    /// K of (N−1)/(N−K), and the factor the variance was multiplied by.
+    pub k: usize,
+    pub factor: f64,
+}
+
+impl SscReport {
+    pub fn of(fit: &feols::FeolsFit) -> Self {
+        SscReport {
+            fixef_k: fit.ssc.fixef_k,
+            cluster_adj: fit.ssc.cluster_adj,
+            dist: if fit.ssc.normal { "normal" } else { "t" },
+            k: fit.df_k,
+            factor: fit.ssc_factor,
+        }
+    }
 }
 
 impl Default for ModelOptions {
@@ -107,9 +160,11 @@ impl Default for ModelOptions {
             vcov: VcovSpec::Iid,
             drop_singletons: true,
             tol: feols::DEFAULT_TOL,
+            max_iter: feols::DEFAULT_MAX_ITER,
             bootstrap: None,
             weights: None,
             panel_id: None,
+            ssc: feols::Ssc::default(),
         }
     }
 }
@@ -159,6 +214,13 @@ pub struct ModelResult {
     pub coefficients: Vec<Term>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collinear: Vec<String>,
+    /// Whether the fixed-effect demeaning converged, and its iterations (largest over columns).
+    pub converged: bool,
+    pub iterations: usize,
+    pub ssc: SscReport,
+    /// A two-way clustered variance had negative eigenvalues set to zero (fixest ≥ 0.13).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub eigenvalue_fix: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bootstrap: Option<BootstrapResult>,
 }
@@ -215,8 +277,10 @@ impl ModelData {
         };
         spec.drop_singletons = opts.drop_singletons;
         spec.tol = opts.tol;
+        spec.max_iter = opts.max_iter;
         spec.keep = Some(&self.complete);
         spec.weights = self.weights.as_deref();
+        spec.ssc = opts.ssc;
         spec
     }
 }
@@ -465,6 +529,10 @@ pub fn fit_model_data(md: &ModelData, opts: &ModelOptions) -> Result<ModelResult
         df_t: fit.df_t.round().max(0.0) as u64,
         r2: fit.r2,
         r2_within: fit.r2_within,
+        converged: fit.converged,
+        iterations: fit.demean_iterations,
+        ssc: SscReport::of(&fit),
+        eigenvalue_fix: fit.eigenvalue_fix,
         coefficients: fit.terms,
         collinear: fit.collinear,
         bootstrap: boot,
@@ -564,6 +632,8 @@ pub struct ModelCommand {
     pub weights: Option<String>,
     /// `UNIT,TIME` for lags and leads.
     pub panel_id: Option<String>,
+    /// `--ssc` text (None: fixest's defaults).
+    pub ssc: Option<String>,
     pub bootstrap: Option<BootstrapSpec>,
 }
 
@@ -632,9 +702,16 @@ pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
         vcov,
         drop_singletons,
         tol: feols::DEFAULT_TOL,
+        max_iter: feols::DEFAULT_MAX_ITER,
         bootstrap: cmd.bootstrap.clone(),
         weights: cmd.weights.clone(),
         panel_id: cmd.panel_id.as_deref().map(parse_panel_id).transpose()?,
+        ssc: cmd
+            .ssc
+            .as_deref()
+            .map(parse_ssc)
+            .transpose()?
+            .unwrap_or_default(),
     };
     let mut results = Vec::with_capacity(cmd.formulas.len());
     if cmd.formulas.len() == 1 {
@@ -652,6 +729,16 @@ pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
         }
     }
     tracing::debug!(secs = clock.elapsed().as_secs_f64(), "model: fitted");
+    for r in &results {
+        if !r.converged {
+            tracing::warn!(
+                formula = r.formula.as_str(),
+                iterations = r.iterations,
+                "the fixed-effect demeaning did not converge; the estimates are inexact \
+                 (JSON: converged = false)"
+            );
+        }
+    }
     Ok(match format {
         "json" if results.len() == 1 => results[0].to_json(),
         "json" => serde_json::to_string_pretty(&results)
@@ -767,6 +854,15 @@ pub fn format_table(results: &[ModelResult]) -> String {
     for (label, f) in footer {
         let mut row = vec![label.to_string()];
         row.extend(results.iter().map(f));
+        rows.push(row);
+    }
+    if results.iter().any(|r| !r.converged) {
+        let mut row = vec!["Converged".to_string()];
+        row.extend(
+            results
+                .iter()
+                .map(|r| if r.converged { "yes" } else { "NO" }.to_string()),
+        );
         rows.push(row);
     }
     for r in results {

@@ -27,6 +27,7 @@ fn run_cmd(
         format: format.into(),
         weights: None,
         panel_id: None,
+        ssc: None,
         bootstrap,
     })
 }
@@ -82,6 +83,21 @@ fn check_fixture(name: &str, rel: f64) {
         let g = got
             .coefficient(term)
             .unwrap_or_else(|| panic!("{name}: no term {term}"));
+        // A two-way variance with a negative diagonal: fixest (≥ 0.13) clips its negative
+        // eigenvalues, pyfixest does not; the fixture holds the clipped standard errors
+        // (numpy, from pyfixest's matrix).
+        if let Some(se) = w["std_error_eigen_fixed"].as_f64() {
+            assert!(got.eigenvalue_fix, "{name}: eigenvalue fix expected");
+            let est = w["estimate"].as_f64().unwrap();
+            assert!(close(g.estimate, est, rel, 0.0), "{name}: {term} estimate");
+            assert!(
+                close(g.std_error, se, rel, 0.0),
+                "{name}: {term} fixed std_error {} vs {se}",
+                g.std_error
+            );
+            assert!(close(g.statistic, est / se, rel, 0.0));
+            continue;
+        }
         for (field, value, abs) in [
             ("estimate", g.estimate, 0.0),
             ("std_error", g.std_error, 0.0),
@@ -204,6 +220,7 @@ fn zero_weights_are_left_out_and_negative_weights_refused() {
         format: "json".into(),
         weights: Some("w".into()),
         panel_id: None,
+        ssc: None,
         bootstrap: None,
     })
     .unwrap_err();
@@ -811,6 +828,7 @@ fn several_formulas_print_side_by_side_and_as_a_json_array() {
         format: format.into(),
         weights: None,
         panel_id: None,
+        ssc: None,
         bootstrap: None,
     };
     let json: Value =
@@ -834,4 +852,149 @@ fn several_formulas_print_side_by_side_and_as_a_json_array() {
     // x2 appears only in the second column: its row has one estimate.
     let x2_row = table.lines().find(|l| l.starts_with("x2 ")).unwrap();
     assert_eq!(x2_row.split_whitespace().count(), 2, "{x2_row}");
+}
+
+#[test]
+fn ssc_choices_reproduce_statsmodels_with_dummies() {
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("ssc_statsmodels.json")).unwrap(),
+    )
+    .unwrap();
+    let df = models::read_table(&fixtures().join("balanced.csv")).unwrap();
+    for fit in want["fits"].as_array().unwrap() {
+        let opts = ModelOptions {
+            vcov: VcovSpec::parse(fit["vcov"].as_str().unwrap()).unwrap(),
+            ssc: models::parse_ssc(fit["ssc"].as_str().unwrap()).unwrap(),
+            ..Default::default()
+        };
+        let got = models::fit_formula(&df, want["formula"].as_str().unwrap(), &opts).unwrap();
+        for w in fit["coefficients"].as_array().unwrap() {
+            let t = got.coefficient(w["term"].as_str().unwrap()).unwrap();
+            let label = format!("{} {} {}", fit["vcov"], fit["ssc"], w["term"]);
+            for (ours, theirs, abs) in [
+                (t.estimate, w["estimate"].as_f64().unwrap(), 0.0),
+                (t.std_error, w["std_error"].as_f64().unwrap(), 0.0),
+                (t.p_value, w["p_value"].as_f64().unwrap(), 1e-14),
+            ] {
+                assert!(
+                    close(ours, theirs, 1e-8, abs),
+                    "{label}: {ours:e} vs {theirs:e}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn ssc_defaults_are_fixest_and_reported_in_the_json() {
+    let df = models::read_table(&fixtures().join("balanced.csv")).unwrap();
+    let formula = "y ~ x1 + x2 | firm_id + year";
+    let base = ModelOptions {
+        vcov: VcovSpec::parse("cluster:province_code").unwrap(),
+        ..Default::default()
+    };
+    let r = models::fit_formula(&df, formula, &base).unwrap();
+    // N = 320, G = 6; firms are nested in provinces, so K = 2 regressors + 8 years.
+    let factor = 319.0 / 310.0 * 6.0 / 5.0;
+    assert_eq!(r.ssc.k, 10);
+    assert!((r.ssc.factor - factor).abs() < 1e-14);
+    assert!(r.converged && r.iterations >= 1);
+    let json: Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(json["converged"], true);
+    assert_eq!(json["ssc"]["fixef_k"], "nested");
+    assert_eq!(json["ssc"]["dist"], "t");
+    assert!(json.get("eigenvalue_fix").is_none());
+    // Without G/(G−1) every standard error shrinks by √((G−1)/G).
+    let no_g = ModelOptions {
+        ssc: models::parse_ssc("cluster.adj=false").unwrap(),
+        ..base.clone()
+    };
+    let s = models::fit_formula(&df, formula, &no_g).unwrap();
+    for (a, b) in s.coefficients.iter().zip(&r.coefficients) {
+        assert!((a.std_error / b.std_error - (5.0f64 / 6.0).sqrt()).abs() < 1e-12);
+    }
+    for bad in ["fixef.K=some", "dist", "cluster.adj=maybe", "t.df=min"] {
+        assert_eq!(models::parse_ssc(bad).unwrap_err().exit_code(), 2, "{bad}");
+    }
+}
+
+#[test]
+fn a_demeaning_that_does_not_converge_is_reported() {
+    let df = models::read_table(&fixtures().join("unbalanced.csv")).unwrap();
+    let opts = ModelOptions {
+        max_iter: 2,
+        ..Default::default()
+    };
+    let r = models::fit_formula(&df, "y ~ x1 + x2 | firm_id + year", &opts).unwrap();
+    assert!(!r.converged);
+    assert_eq!(r.iterations, 2);
+    let json: Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(json["converged"], false);
+    let table = models::format_table(std::slice::from_ref(&r));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("Converged") && l.ends_with("NO")),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_two_way_variance_with_a_negative_diagonal_gets_the_eigenvalue_fix() {
+    use khuyencong::stats::feols::{Column, FeolsSpec, Groups, Vcov, feols};
+    use khuyencong::stats::rng::Rng;
+    // Few clusters in each direction and several regressors make V₁ + V₂ − V₁₂ indefinite
+    // for some draws; find one (deterministically) and check what is reported.
+    let mut found = false;
+    for seed in 0..400u64 {
+        let mut rng = Rng::new(seed);
+        let n = 24;
+        let a: Vec<u32> = (0..n).map(|i| (i % 3) as u32).collect();
+        let b: Vec<u32> = (0..n).map(|i| ((i / 3) % 3) as u32).collect();
+        let xs: Vec<Vec<f64>> = (0..4)
+            .map(|_| (0..n).map(|_| rng.normal()).collect())
+            .collect();
+        let y: Vec<f64> = (0..n).map(|i| xs[0][i] + rng.normal()).collect();
+        let names = ["x1", "x2", "x3", "x4"];
+        let mut spec = FeolsSpec::new(
+            Column {
+                name: "y",
+                values: &y,
+            },
+            xs.iter()
+                .zip(names)
+                .map(|(v, name)| Column { name, values: v })
+                .collect(),
+            vec![],
+        );
+        spec.vcov = Vcov::Cluster(vec![
+            Groups {
+                name: "a",
+                codes: &a,
+            },
+            Groups {
+                name: "b",
+                codes: &b,
+            },
+        ]);
+        let fit = feols(&spec).unwrap();
+        if !fit.eigenvalue_fix {
+            continue;
+        }
+        found = true;
+        let k = fit.terms.len();
+        assert!(
+            fit.terms.iter().all(|t| t.std_error.is_finite()),
+            "seed {seed}"
+        );
+        let (vals, _) = khuyencong::stats::linalg::symmetric_eigen(&fit.vcov, k);
+        let top = vals.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        assert!(vals.iter().all(|&l| l >= -1e-10 * top), "{vals:?}");
+        assert!(
+            vals.iter().any(|&l| l.abs() <= 1e-10 * top),
+            "a clipped eigenvalue is zero"
+        );
+        break;
+    }
+    assert!(found, "no seed gave an indefinite two-way variance");
 }
