@@ -454,6 +454,7 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         ssc: super::SscReport::of(&fit),
         eigenvalue_fix: fit.eigenvalue_fix,
         bootstrap: None,
+        sunab: None,
     };
     Ok(EventStudy {
         model,

@@ -28,6 +28,8 @@ pub enum RhsTerm {
     },
     /// A computed numeric term (product, function, `I()`, lag or lead).
     Numeric(Expr),
+    /// `sunab(cohort, period)`: Sun and Abraham's interaction-weighted event study.
+    SunAb { cohort: String, period: String },
 }
 
 /// A parsed formula. Each fixed effect is a list of columns interacted with `^`.
@@ -254,6 +256,9 @@ impl<'a> Parser<'a> {
             let n_atoms = atoms.len();
             let mut list = Vec::new();
             for (a, at) in atoms {
+                if matches!(a, RhsTerm::SunAb { .. }) && n_atoms > 1 {
+                    return Err(error_at(self.text, at, "sunab() cannot be interacted"));
+                }
                 if matches!(a, RhsTerm::Indicator { .. }) && n_atoms > 1 {
                     return Err(error_at(
                         self.text,
@@ -274,7 +279,7 @@ impl<'a> Parser<'a> {
             && products
                 .iter()
                 .flatten()
-                .any(|a| matches!(a, RhsTerm::Indicator { .. }))
+                .any(|a| matches!(a, RhsTerm::Indicator { .. } | RhsTerm::SunAb { .. }))
         {
             return Err(error_at(
                 self.text,
@@ -303,7 +308,9 @@ impl<'a> Parser<'a> {
                         .map(|p| match p {
                             RhsTerm::Var(c) => Expr::Col(c),
                             RhsTerm::Numeric(e) => e,
-                            RhsTerm::Indicator { .. } => Expr::Num(f64::NAN),
+                            RhsTerm::Indicator { .. } | RhsTerm::SunAb { .. } => {
+                                Expr::Num(f64::NAN)
+                            }
                         })
                         .collect(),
                 ))
@@ -326,6 +333,13 @@ impl<'a> Parser<'a> {
         if self.eat('(') {
             if word == "i" {
                 return self.indicator().map(Some);
+            }
+            if word == "sunab" {
+                let cohort = self.column("the cohort column of sunab()")?;
+                self.expect(',', "',' between the cohort and the period of sunab()")?;
+                let period = self.column("the period column of sunab()")?;
+                self.expect(')', "')' to close sunab(")?;
+                return Ok(Some(RhsTerm::SunAb { cohort, period }));
             }
             return Ok(Some(RhsTerm::Numeric(self.call(&word, save)?)));
         }
@@ -607,6 +621,7 @@ mod tests {
                 RhsTerm::Var(v) => v.clone(),
                 RhsTerm::Numeric(e) => e.name(),
                 RhsTerm::Indicator { var, .. } => var.clone(),
+                RhsTerm::SunAb { cohort, .. } => cohort.clone(),
             })
             .collect();
         assert_eq!(

@@ -223,6 +223,79 @@ pub struct ModelResult {
     pub eigenvalue_fix: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bootstrap: Option<BootstrapResult>,
+    /// For a `sunab()` model: the cohort × period estimates behind the aggregated terms, the
+    /// joint pre-trend test and the always-treated cohorts left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunab: Option<SunabDetail>,
+}
+
+/// What a `sunab()` model reports beside its aggregated terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SunabDetail {
+    pub cohort_terms: Vec<Term>,
+    pub pretrend: Option<crate::stats::wald::WaldTest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pretrend_note: Option<String>,
+    pub always_treated: Vec<i64>,
+    pub always_treated_rows: usize,
+}
+
+/// Fits a formula holding `sunab(cohort, period)`: the other right-hand terms must be plain
+/// columns (controls) and the fixed effects are absorbed as written.
+fn fit_sunab(df: &DataFrame, f: &Formula, opts: &ModelOptions) -> Result<ModelResult> {
+    let mut sunab = None;
+    let mut controls = Vec::new();
+    for t in &f.rhs {
+        match t {
+            RhsTerm::SunAb { cohort, period } if sunab.is_none() => {
+                sunab = Some((cohort.clone(), period.clone()))
+            }
+            RhsTerm::Var(v) => controls.push(v.clone()),
+            _ => {
+                return Err(Error::Model(
+                    "with sunab(), the other terms must be plain columns (one sunab() per model)"
+                        .into(),
+                ));
+            }
+        }
+    }
+    let Some((cohort, period)) = sunab else {
+        return Err(Error::Model("no sunab() term".into()));
+    };
+    if f.fixed_effects.is_empty() {
+        return Err(Error::Model(
+            "sunab() needs fixed effects, usually the unit and the period: y ~ sunab(cohort, \
+             period) | unit + period"
+                .into(),
+        ));
+    }
+    if opts.weights.is_some() {
+        return Err(Error::Model(
+            "sunab() with --weights is not supported; fit without weights".into(),
+        ));
+    }
+    let mut spec = event_study::SunAbraham::new(&f.lhs, &f.fixed_effects[0][0], &period, &cohort);
+    spec.controls = controls;
+    spec.vcov = opts.vcov.clone();
+    spec.fixed_effects = Some(f.fixed_effects.clone());
+    let es = event_study::sun_abraham(df, &spec)?;
+    let mut model = es.model;
+    model.formula = f.text.clone();
+    if let Some(b) = &opts.bootstrap {
+        model.bootstrap = Some(event_study::wild_aggregate(df, &spec, &b.term, b)?);
+    }
+    model.sunab = Some(SunabDetail {
+        cohort_terms: es.cohort_terms,
+        pretrend: es.pretrend,
+        pretrend_note: es.pretrend_note,
+        always_treated: es.always_treated,
+        always_treated_rows: es.always_treated_rows,
+    });
+    Ok(model)
+}
+
+fn has_sunab(f: &Formula) -> bool {
+    f.rhs.iter().any(|t| matches!(t, RhsTerm::SunAb { .. }))
 }
 
 impl ModelResult {
@@ -424,6 +497,11 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
         match t {
             RhsTerm::Numeric(e) => x.push((e.name(), expr::eval(e, df, panel.as_ref())?)),
             RhsTerm::Var(v) => x.push((v.clone(), data::numeric(df, v)?)),
+            RhsTerm::SunAb { .. } => {
+                return Err(Error::Model(
+                    "sunab() is fitted by fit_formula, not as a column".into(),
+                ));
+            }
             RhsTerm::Indicator { var, by, refs } => {
                 x.extend(indicator_columns(df, var, by.as_deref(), refs)?)
             }
@@ -504,6 +582,10 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
 
 /// Fits `formula` on `df`. Bad formulas and unknown columns are `Error::Model`.
 pub fn fit_formula(df: &DataFrame, formula: &str, opts: &ModelOptions) -> Result<ModelResult> {
+    let f = formula::parse(formula)?;
+    if has_sunab(&f) {
+        return fit_sunab(df, &f, opts);
+    }
     fit_model_data(&model_data(df, formula, opts)?, opts)
 }
 
@@ -536,6 +618,7 @@ pub fn fit_model_data(md: &ModelData, opts: &ModelOptions) -> Result<ModelResult
         coefficients: fit.terms,
         collinear: fit.collinear,
         bootstrap: boot,
+        sunab: None,
     })
 }
 
@@ -714,7 +797,7 @@ pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
             .unwrap_or_default(),
     };
     let mut results = Vec::with_capacity(cmd.formulas.len());
-    if cmd.formulas.len() == 1 {
+    if cmd.formulas.len() == 1 && !has_sunab(&formula::parse(&cmd.formulas[0])?) {
         let md = model_data(&df, &cmd.formulas[0], &opts)?;
         // The model holds its own columns now; the table's memory can go before the numerics.
         drop(df);

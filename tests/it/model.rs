@@ -998,3 +998,45 @@ fn a_two_way_variance_with_a_negative_diagonal_gets_the_eigenvalue_fix() {
     }
     assert!(found, "no seed gave an indefinite two-way variance");
 }
+
+#[test]
+fn sunab_formula_term_matches_pyfixest_and_reports_its_cohorts() {
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("event_study_saturated.json")).unwrap(),
+    )
+    .unwrap();
+    let data = fixtures().join("event.csv");
+    let mut boot = models::BootstrapSpec::new("ATT");
+    boot.draws = 199;
+    let out = models::run_model_command(&models::ModelCommand {
+        data,
+        formulas: vec!["y ~ sunab(cohort, year) | firm_id + year".into()],
+        vcov: "cluster:province_code".into(),
+        fixef_rm: "singleton".into(),
+        format: "json".into(),
+        weights: None,
+        panel_id: None,
+        ssc: None,
+        bootstrap: Some(boot),
+    })
+    .unwrap();
+    let got: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(got["formula"], "y ~ sunab(cohort, year) | firm_id + year");
+    let coefs = got["coefficients"].as_array().unwrap();
+    for w in want["period"].as_array().unwrap() {
+        let name = format!("year::{}", w["rel"]);
+        let g = coefs.iter().find(|c| c["term"] == name.as_str()).unwrap();
+        for f in ["estimate", "std_error"] {
+            let (a, b) = (g[f].as_f64().unwrap(), w[f].as_f64().unwrap());
+            assert!(close(a, b, 1e-8, 0.0), "{name} {f}: {a} vs {b}");
+        }
+    }
+    assert!(coefs.iter().any(|c| c["term"] == "ATT"));
+    assert_eq!(
+        got["sunab"]["cohort_terms"].as_array().unwrap().len(),
+        want["cohort_terms"].as_array().unwrap().len()
+    );
+    assert_eq!(got["sunab"]["pretrend"]["df2"], 7.0);
+    assert_eq!(got["bootstrap"]["term"], "ATT");
+    assert_eq!(got["bootstrap"]["cluster"], "province_code");
+}
