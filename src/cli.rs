@@ -124,6 +124,16 @@ pub enum Command {
         /// Bootstrap draws.
         #[arg(long, default_value_t = 9_999)]
         draws: usize,
+        /// Term to test by randomization inference: its values are reshuffled among the
+        /// clusters of --vcov (or the units of --panel-id), whole paths over --panel-id's time.
+        #[arg(long)]
+        ri: Option<String>,
+        /// Permute only among clusters with the same value of this column.
+        #[arg(long, requires = "ri")]
+        ri_strata: Option<String>,
+        /// Randomization-inference permutations (all of them, exactly, when there are fewer).
+        #[arg(long, default_value_t = 999)]
+        ri_draws: usize,
         /// Seed of the bootstrap and of randomization inference (the pipeline's default too).
         #[arg(long, default_value_t = crate::stats::DEFAULT_SEED)]
         seed: u64,
@@ -235,6 +245,9 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             format,
             bootstrap,
             draws,
+            ri,
+            ri_strata,
+            ri_draws,
             seed,
         } => crate::models::run_model_command(&crate::models::ModelCommand {
             data: data.clone(),
@@ -258,6 +271,12 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                 b.draws = *draws;
                 b.seed = *seed;
                 b
+            }),
+            ri: ri.as_ref().map(|t| crate::models::RiSpec {
+                term: t.clone(),
+                strata: ri_strata.clone(),
+                permutations: *ri_draws,
+                seed: *seed,
             }),
         }),
         Command::Status { pipeline, out } => {

@@ -455,6 +455,7 @@ pub fn sun_abraham(df: &DataFrame, spec: &SunAbraham) -> Result<EventStudy> {
         eigenvalue_fix: fit.eigenvalue_fix,
         bootstrap: None,
         sunab: None,
+        ri: None,
     };
     Ok(EventStudy {
         model,

@@ -227,6 +227,9 @@ pub struct ModelResult {
     /// joint pre-trend test and the always-treated cohorts left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sunab: Option<SunabDetail>,
+    /// Randomization inference for one term (`--ri`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ri: Option<crate::stats::ri::RiResult>,
 }
 
 /// What a `sunab()` model reports beside its aggregated terms.
@@ -619,6 +622,7 @@ pub fn fit_model_data(md: &ModelData, opts: &ModelOptions) -> Result<ModelResult
         collinear: fit.collinear,
         bootstrap: boot,
         sunab: None,
+        ri: None,
     })
 }
 
@@ -668,8 +672,23 @@ pub fn randomization_inference(
     time: Option<&str>,
     ri: &crate::stats::ri::RiOptions,
 ) -> Result<crate::stats::ri::RiResult> {
+    randomization_inference_within(df, formula, opts, term, unit, time, None, ri)
+}
+
+/// As `randomization_inference`, permuting only among units of the same level of `strata`.
+#[allow(clippy::too_many_arguments)]
+pub fn randomization_inference_within(
+    df: &DataFrame,
+    formula: &str,
+    opts: &ModelOptions,
+    term: &str,
+    unit: &str,
+    time: Option<&str>,
+    strata: Option<&str>,
+    ri: &crate::stats::ri::RiOptions,
+) -> Result<crate::stats::ri::RiResult> {
     let md = model_data(df, formula, opts)?;
-    for c in std::iter::once(unit).chain(time) {
+    for c in std::iter::once(unit).chain(time).chain(strata) {
         if df.column(c).is_err() {
             return Err(Error::Model(format!(
                 "unknown column {c} for randomization inference"
@@ -678,11 +697,15 @@ pub fn randomization_inference(
     }
     let unit_codes = data::groups(df, unit)?.codes;
     let time_codes = time.map(|t| data::groups(df, t)).transpose()?;
+    let strata_codes = strata.map(|s| data::groups(df, s)).transpose()?;
     // Rows missing the unit or time cannot be permuted; leave them out like other missing rows.
     let mut complete = md.complete.clone();
     for (i, ok) in complete.iter_mut().enumerate() {
         if unit_codes[i] == MISSING_CODE
             || time_codes
+                .as_ref()
+                .is_some_and(|t| t.codes[i] == MISSING_CODE)
+            || strata_codes
                 .as_ref()
                 .is_some_and(|t| t.codes[i] == MISSING_CODE)
         {
@@ -691,7 +714,7 @@ pub fn randomization_inference(
     }
     let mut spec = md.spec(opts);
     spec.keep = Some(&complete);
-    Ok(crate::stats::ri::randomization_inference(
+    Ok(crate::stats::ri::randomization_inference_within(
         &spec,
         term,
         Groups {
@@ -699,8 +722,21 @@ pub fn randomization_inference(
             codes: &unit_codes,
         },
         time_codes.as_ref().map(|t| t.codes.as_slice()),
+        strata.zip(strata_codes.as_ref()).map(|(n, c)| Groups {
+            name: n,
+            codes: &c.codes,
+        }),
         ri,
     )?)
+}
+
+/// Randomization inference asked for on the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiSpec {
+    pub term: String,
+    pub strata: Option<String>,
+    pub permutations: usize,
+    pub seed: u64,
 }
 
 /// What `khuyencong model` was asked to do.
@@ -718,6 +754,9 @@ pub struct ModelCommand {
     /// `--ssc` text (None: fixest's defaults).
     pub ssc: Option<String>,
     pub bootstrap: Option<BootstrapSpec>,
+    /// `--ri TERM`: treatment paths permuted among the clusters of `--vcov` (or the units of
+    /// `--panel-id`), over the periods of `--panel-id` when given.
+    pub ri: Option<RiSpec>,
 }
 
 /// Parses `--panel-id UNIT,TIME`.
@@ -810,6 +849,37 @@ pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
         for f in &cmd.formulas {
             results.push(fit_formula(&df, f, &opts)?);
         }
+    }
+    if let Some(ri) = &cmd.ri {
+        if cmd.formulas.len() != 1 {
+            return Err(Error::Usage("--ri works on one --formula at a time".into()));
+        }
+        let unit = match (&opts.vcov, &opts.panel_id) {
+            (VcovSpec::Cluster(c), _) => c[0].clone(),
+            (_, Some((u, _))) => u.clone(),
+            _ => {
+                return Err(Error::Usage(
+                    "--ri permutes treatment among clusters: give --vcov cluster:VAR or \
+                     --panel-id UNIT,TIME"
+                        .into(),
+                ));
+            }
+        };
+        let df = read_table(&cmd.data)?;
+        let time = opts.panel_id.as_ref().map(|(_, t)| t.as_str());
+        results[0].ri = Some(randomization_inference_within(
+            &df,
+            &cmd.formulas[0],
+            &opts,
+            &ri.term,
+            &unit,
+            time,
+            ri.strata.as_deref(),
+            &crate::stats::ri::RiOptions {
+                permutations: ri.permutations,
+                seed: ri.seed,
+            },
+        )?);
     }
     tracing::debug!(secs = clock.elapsed().as_secs_f64(), "model: fitted");
     for r in &results {
@@ -959,6 +1029,14 @@ pub fn format_table(results: &[ModelResult]) -> String {
             };
             row.push(format!("{p} [{}, {}]", num(b.conf_low), num(b.conf_high)));
             rows.push(row);
+        }
+    }
+    for r in results {
+        if let Some(ri) = &r.ri {
+            rows.push(vec![
+                format!("RI p ({}; coef / t)", ri.term),
+                format!("{} / {}", num(ri.p_value), num(ri.t_p_value)),
+            ]);
         }
     }
     let ncol = results.len() + 1;

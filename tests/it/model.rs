@@ -28,6 +28,7 @@ fn run_cmd(
         weights: None,
         panel_id: None,
         ssc: None,
+        ri: None,
         bootstrap,
     })
 }
@@ -221,6 +222,7 @@ fn zero_weights_are_left_out_and_negative_weights_refused() {
         weights: Some("w".into()),
         panel_id: None,
         ssc: None,
+        ri: None,
         bootstrap: None,
     })
     .unwrap_err();
@@ -829,6 +831,7 @@ fn several_formulas_print_side_by_side_and_as_a_json_array() {
         weights: None,
         panel_id: None,
         ssc: None,
+        ri: None,
         bootstrap: None,
     };
     let json: Value =
@@ -1017,6 +1020,7 @@ fn sunab_formula_term_matches_pyfixest_and_reports_its_cohorts() {
         weights: None,
         panel_id: None,
         ssc: None,
+        ri: None,
         bootstrap: Some(boot),
     })
     .unwrap();
@@ -1039,4 +1043,153 @@ fn sunab_formula_term_matches_pyfixest_and_reports_its_cohorts() {
     assert_eq!(got["sunab"]["pretrend"]["df2"], 7.0);
     assert_eq!(got["bootstrap"]["term"], "ATT");
     assert_eq!(got["bootstrap"]["cluster"], "province_code");
+}
+
+/// One row per unit; `d` = 1 for the units in `treated`.
+fn tiny_design(treated: &[usize]) -> (Vec<f64>, Vec<f64>) {
+    let y = vec![3.1, 0.4, 2.2, -0.7, 1.5, 0.9];
+    let d = (0..6)
+        .map(|i| if treated.contains(&i) { 1.0 } else { 0.0 })
+        .collect();
+    (y, d)
+}
+
+/// OLS of y on d and an intercept with one observation per cluster: (β, t without the
+/// small-sample factor), by hand.
+fn slope_and_t(y: &[f64], d: &[f64]) -> (f64, f64) {
+    let n = y.len() as f64;
+    let (my, md) = (y.iter().sum::<f64>() / n, d.iter().sum::<f64>() / n);
+    let sxx: f64 = d.iter().map(|v| (v - md).powi(2)).sum();
+    let b = d
+        .iter()
+        .zip(y)
+        .map(|(x, v)| (x - md) * (v - my))
+        .sum::<f64>()
+        / sxx;
+    let a = my - b * md;
+    let meat: f64 = d
+        .iter()
+        .zip(y)
+        .map(|(x, v)| ((x - md) * (v - a - b * x)).powi(2))
+        .sum();
+    (b, b / (meat / (sxx * sxx)).sqrt())
+}
+
+#[test]
+fn randomization_inference_is_exact_on_a_tiny_design() {
+    use polars::prelude::*;
+    let (y, d) = tiny_design(&[0, 2]);
+    let df = df!("unit" => (0..6i64).collect::<Vec<_>>(), "y" => y.clone(), "d" => d.clone(),
+                 "stratum" => [1i64, 1, 1, 2, 2, 2])
+    .unwrap();
+    let (b_obs, t_obs) = slope_and_t(&y, &d);
+    // Every assignment of two treated units among six, by hand.
+    let (mut n, mut ge_b, mut ge_t) = (0, 0, 0);
+    for a in 0..6 {
+        for b in a + 1..6 {
+            let (_, dd) = tiny_design(&[a, b]);
+            let (bs, ts) = slope_and_t(&y, &dd);
+            n += 1;
+            ge_b += usize::from(bs.abs() >= b_obs.abs() * (1.0 - 1e-12));
+            ge_t += usize::from(ts.abs() >= t_obs.abs() * (1.0 - 1e-12));
+        }
+    }
+    assert_eq!(n, 15);
+    let opts = ModelOptions {
+        vcov: VcovSpec::parse("cluster:unit").unwrap(),
+        ..Default::default()
+    };
+    let ri = khuyencong::stats::ri::RiOptions {
+        permutations: 999,
+        seed: 1,
+    };
+    let r = models::randomization_inference(&df, "y ~ d", &opts, "d", "unit", None, &ri).unwrap();
+    assert!(r.exact);
+    assert_eq!(r.permutations, 720);
+    assert!((r.estimate - b_obs).abs() < 1e-12);
+    assert!(
+        (r.p_value - ge_b as f64 / 15.0).abs() < 1e-12,
+        "{} vs {ge_b}/15",
+        r.p_value
+    );
+    assert!(
+        (r.t_p_value - ge_t as f64 / 15.0).abs() < 1e-12,
+        "{} vs {ge_t}/15",
+        r.t_p_value
+    );
+    let fit = models::fit_formula(&df, "y ~ d", &opts).unwrap();
+    assert!((r.t_statistic - fit.coefficient("d").unwrap().statistic).abs() < 1e-12);
+
+    // Within strata {0, 1, 2} and {3, 4, 5}, one treated in each: nine assignments.
+    let (_, d2) = tiny_design(&[0, 4]);
+    let df2 = df
+        .clone()
+        .with_column(Column::new("d".into(), d2.clone()))
+        .unwrap()
+        .clone();
+    let (b2, _) = slope_and_t(&y, &d2);
+    let mut ge = 0;
+    for a in 0..3 {
+        for b in 3..6 {
+            let (_, dd) = tiny_design(&[a, b]);
+            ge += usize::from(slope_and_t(&y, &dd).0.abs() >= b2.abs() * (1.0 - 1e-12));
+        }
+    }
+    let r = models::randomization_inference_within(
+        &df2,
+        "y ~ d",
+        &opts,
+        "d",
+        "unit",
+        None,
+        Some("stratum"),
+        &ri,
+    )
+    .unwrap();
+    assert!(r.exact);
+    assert_eq!(r.permutations, 36);
+    assert_eq!(r.strata.as_deref(), Some("stratum"));
+    assert!(
+        (r.p_value - ge as f64 / 9.0).abs() < 1e-12,
+        "{} vs {ge}/9",
+        r.p_value
+    );
+}
+
+#[test]
+fn the_model_command_runs_randomization_inference() {
+    let out = models::run_model_command(&models::ModelCommand {
+        data: fixtures().join("event.csv"),
+        formulas: vec!["y ~ treated:i(rel_year, ref = -1) | firm_id + year".into()],
+        vcov: "cluster:firm_id".into(),
+        fixef_rm: "singleton".into(),
+        format: "json".into(),
+        weights: None,
+        panel_id: None,
+        ssc: None,
+        ri: None,
+        bootstrap: None,
+    });
+    // i() inside a product is refused with the fixest spelling to use instead.
+    assert!(out.unwrap_err().to_string().contains("i(factor, column)"));
+    let cmd = models::ModelCommand {
+        data: fixtures().join("balanced.csv"),
+        formulas: vec!["y ~ x1 + x2 | firm_id + year".into()],
+        vcov: "cluster:province_code".into(),
+        fixef_rm: "singleton".into(),
+        format: "json".into(),
+        weights: None,
+        panel_id: Some("firm_id,year".into()),
+        ssc: None,
+        ri: Some(models::RiSpec {
+            term: "x1".into(),
+            strata: None,
+            permutations: 99,
+            seed: 3,
+        }),
+        bootstrap: None,
+    };
+    let e = models::run_model_command(&cmd).unwrap_err();
+    // x1 varies within province × year cells: whole paths cannot be permuted.
+    assert!(e.to_string().contains("varies within"), "{e}");
 }
