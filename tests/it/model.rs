@@ -1193,3 +1193,80 @@ fn the_model_command_runs_randomization_inference() {
     // x1 varies within province × year cells: whole paths cannot be permuted.
     assert!(e.to_string().contains("varies within"), "{e}");
 }
+
+#[test]
+fn a_pipeline_with_staggered_pilot_starts_runs_end_to_end() {
+    use khuyencong::pipeline::{RunOptions, run};
+    use khuyencong::table;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("kc-staggered-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(root.join("pipelines/default.toml"))
+        .unwrap()
+        .replace(
+            "../data/sample",
+            &root.join("data/sample").to_string_lossy(),
+        )
+        .replace(
+            "start_year = 2018\n",
+            "start_year = 2018\nstart_years = { \"56\" = 2019, \"60\" = 2020 }\n",
+        );
+    assert!(text.contains("start_years = {"));
+    let pipeline = dir.join("staggered.toml");
+    std::fs::write(
+        &pipeline,
+        format!("{text}\n[models]\nbootstrap_draws = 99\nri_permutations = 99\n"),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    run(&RunOptions {
+        pipeline: pipeline.clone(),
+        out: Some(out.clone()),
+        ..Default::default()
+    })
+    .unwrap();
+    // The panel counts each pilot province's years from its own start.
+    let panel = khuyencong::io::read_parquet(&out.join("panel/panel.parquet")).unwrap();
+    let prov = table::strs(&panel, "province_code").unwrap();
+    let year = table::i32s(&panel, "year").unwrap();
+    let rel = table::i32s(&panel, "rel_year").unwrap();
+    for (code, start) in [("42", 2018), ("56", 2019), ("60", 2020)] {
+        let i = prov
+            .iter()
+            .position(|p| p.as_deref() == Some(code))
+            .unwrap();
+        assert_eq!(rel[i], Some(year[i].unwrap() - start), "{code}");
+    }
+    let inf: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("models/pilot_inference.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(inf["start_years"], serde_json::json!([2018, 2019, 2020]));
+    assert_eq!(inf["treated_clusters"], 5);
+    assert_eq!(inf["few_treated"], true);
+    let es: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("models/event_study.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        es["formula"].as_str().unwrap().contains("sunab("),
+        "{}",
+        es["formula"]
+    );
+    let md = std::fs::read_to_string(out.join("report/summary.md")).unwrap();
+    assert!(
+        md.contains("2018, 2019, 2020"),
+        "the report names the start years"
+    );
+    // A start year for a province outside the pilot is a configuration error (exit 2).
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, text.replace("\"56\" = 2019", "\"01\" = 2019")).unwrap();
+    let e = run(&RunOptions {
+        pipeline: bad,
+        out: Some(dir.join("out-bad")),
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert_eq!(e.exit_code(), 2, "{e}");
+    assert!(e.to_string().contains("\"01\""), "{e}");
+}
