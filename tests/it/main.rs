@@ -2,6 +2,7 @@
 
 mod ingest;
 mod model;
+mod model_more;
 mod pipeline;
 mod report;
 mod sample;
