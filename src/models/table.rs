@@ -112,6 +112,15 @@ pub fn format_table(results: &[ModelResult]) -> String {
         row.extend(results.iter().map(f));
         rows.push(row);
     }
+    if results.iter().any(|r| r.weights.is_some()) {
+        let mut row = vec!["Weights".to_string()];
+        row.extend(
+            results
+                .iter()
+                .map(|r| crate::text::clean(r.weights.as_deref().unwrap_or("—"))),
+        );
+        rows.push(row);
+    }
     if results.iter().any(|r| !r.converged) {
         let mut row = vec!["Converged".to_string()];
         row.extend(

@@ -207,6 +207,13 @@ fn zero_weights_are_left_out_and_negative_weights_refused() {
     assert_eq!(r.weights.as_deref(), Some("w"));
     let json: Value = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(json["dropped"]["zero_weight"], 5);
+    let table = models::format_table(std::slice::from_ref(&r));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("Weights") && l.ends_with(" w")),
+        "{table}"
+    );
     assert_eq!(json["weights"], "w");
     // A negative weight: a data error (exit 3) naming the file, the row and the value.
     let dir = std::env::temp_dir().join(format!("kc-weights-{}", std::process::id()));
