@@ -6,9 +6,9 @@ tests/fixtures/pyfixest/. The Rust tests in tests/it/model.rs fit the same formu
 CSV files and compare coefficients, standard errors, t statistics, p-values, nobs, degrees of
 freedom and R² with these values.
 
-Usage (pyfixest 0.60 in a virtual environment; `.venv` is ignored by git):
+Usage (pyfixest 0.60 and statsmodels in a virtual environment; `.venv` is ignored by git):
 
-    python3 -m venv .venv && .venv/bin/pip install "pyfixest==0.60.*"
+    python3 -m venv .venv && .venv/bin/pip install "pyfixest==0.60.*" statsmodels
     .venv/bin/python scripts/pyfixest_fixtures.py
 
 The demeaning tolerance is set far tighter than pyfixest's default so the fixtures are the exact
@@ -118,17 +118,50 @@ def event_panel(seed):
     return pd.DataFrame(rows)
 
 
+def terms_panel(seed):
+    """The unbalanced firm panel plus a weight column (a few zeros), a positive regressor for
+    log()/sqrt(), and a three-level text factor for i()."""
+    df = panel(seed, 50, 9, 7, unbalanced=True)
+    rng = np.random.default_rng(seed + 100)
+    n = len(df)
+    df["w"] = rng.uniform(0.2, 3.0, n)
+    df.loc[rng.choice(n, 5, replace=False), "w"] = 0.0
+    df["x3"] = np.exp(rng.normal(0, 0.5, n))
+    df["region_code"] = [f"R{1 + int(v)}" for v in rng.integers(0, 3, n)]
+    df["y"] = df["y"] + 0.3 * np.log(df["x3"]) + 0.2 * df["x1"] * df["x2"]
+    return df
+
+
+def lag(df, col, k, unit="firm_id", time="year"):
+    """fixest's l(col, k): the value k periods earlier for the same unit; missing when that
+    period is not in the data (never simply the previous row)."""
+    key = df[[unit, time]].copy()
+    src = df[[unit, time, col]].copy()
+    src[time] = src[time] + k
+    merged = key.merge(src, on=[unit, time], how="left")
+    return merged[col].to_numpy()
+
+
 def num(v):
     """JSON has no NaN: a variance pyfixest finds negative is written as null."""
     v = float(v)
     return None if np.isnan(v) else v
 
 
-def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton"):
+def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton", weights=None,
+           fit_formula=None, rename=None):
+    """Fits `fit_formula` (default: `formula`) with pyfixest and writes the fixture under our
+    `formula`; `rename` maps pyfixest's term names to fixest's where they differ (pyfixest is
+    given precomputed columns for transforms it spells differently, e.g. log() and l())."""
+    data = df
+    if weights is not None:
+        # fixest leaves zero-weight observations out; give pyfixest the same rows.
+        data = df[df[weights] != 0]
     fit = pf.feols(
-        formula,
-        data=df,
+        fit_formula or formula,
+        data=data,
         vcov=vcov,
+        weights=weights,
         fixef_rm=fixef_rm,
         fixef_tol=FIXEF_TOL,
         fixef_maxiter=1_000_000,
@@ -138,7 +171,7 @@ def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton"):
     for term, row in tidy.iterrows():
         coefs.append(
             {
-                "term": term,
+                "term": (rename or {}).get(term, term),
                 "estimate": num(row["Estimate"]),
                 "std_error": num(row["Std. Error"]),
                 "statistic": num(row["t value"]),
@@ -147,12 +180,22 @@ def record(name, df, csv_name, formula, vcov, vcov_label, fixef_rm="singleton"):
                 "conf_high": num(row["97.5%"]),
             }
         )
+    # fixest >= 0.13 makes a multiway variance with a negative diagonal positive semi-definite
+    # by setting its negative eigenvalues to zero; pyfixest 0.60 does not, so the fixed
+    # standard errors are worked out here with numpy from pyfixest's variance matrix.
+    vmat = np.asarray(fit._vcov)
+    if np.any(np.diag(vmat) < 0):
+        vals, vecs = np.linalg.eigh(vmat)
+        fixed = vecs @ np.diag(np.clip(vals, 0, None)) @ vecs.T
+        for c, se in zip(coefs, np.sqrt(np.diag(fixed))):
+            c["std_error_eigen_fixed"] = float(se)
     out = {
         "name": name,
         "data": csv_name,
         "formula": formula,
         "vcov": vcov_label,
         "fixef_rm": fixef_rm,
+        "weights": weights,
         "pyfixest_version": pf.__version__,
         "nobs": int(fit._N),
         "df_t": float(fit._df_t),
@@ -185,6 +228,39 @@ def record_saturated(ev):
     with open(os.path.join(OUT, "event_study_saturated.json"), "w") as fh:
         json.dump(out, fh, indent=2)
         fh.write("\n")
+
+
+def record_statsmodels(bal):
+    """Clustered and HC1 standard errors of statsmodels' OLS with firm and year dummies: what
+    `--ssc fixef.K=full` (every dummy counted in K, as statsmodels and Stata's areg do) must
+    reproduce; statsmodels reports normal p-values for clustered fits (`dist=normal`)."""
+    import statsmodels.formula.api as smf
+
+    m = smf.ols("y ~ x1 + x2 + C(firm_id) + C(year)", data=bal)
+    groups = pd.factorize(bal["province_code"])[0]
+    out = {"name": "ssc_statsmodels", "data": "balanced.csv",
+           "formula": "y ~ x1 + x2 | firm_id + year", "statsmodels_version": sm_version(),
+           "fits": []}
+    for label, ssc, kw in [
+        ("cluster:province_code", "fixef.K=full,dist=normal",
+         {"cov_type": "cluster", "cov_kwds": {"groups": groups}}),
+        ("cluster:province_code", "fixef.K=full",
+         {"cov_type": "cluster", "cov_kwds": {"groups": groups}, "use_t": True}),
+        ("hetero", "fixef.K=full", {"cov_type": "HC1", "use_t": True}),
+    ]:
+        fit = m.fit(**kw)
+        coefs = [{"term": t, "estimate": float(fit.params[t]), "std_error": float(fit.bse[t]),
+                  "p_value": float(fit.pvalues[t])} for t in ["x1", "x2"]]
+        out["fits"].append({"vcov": label, "ssc": ssc, "coefficients": coefs})
+    with open(os.path.join(OUT, "ssc_statsmodels.json"), "w") as fh:
+        json.dump(out, fh, indent=2)
+        fh.write("\n")
+
+
+def sm_version():
+    import statsmodels
+
+    return statsmodels.__version__
 
 
 def main():
@@ -229,6 +305,43 @@ def main():
     record("event_study", ev, "event.csv", "y ~ i(rel_year, treated, ref=-1) | firm_id + year",
            {"CRV1": "province_code"}, "cluster:province_code")
     record_saturated(ev)
+
+    record_statsmodels(bal)
+
+    terms = terms_panel(15)
+    terms.to_csv(os.path.join(OUT, "terms.csv"), index=False, float_format="%.17g")
+    terms = pd.read_csv(os.path.join(OUT, "terms.csv"),
+                        dtype={"province_code": str, "sector_code": str, "region_code": str})
+    fml = "y ~ x1 + x2 | firm_id + year"
+    record("weights_iid", terms, "terms.csv", fml, "iid", "iid", weights="w")
+    record("weights_hetero", terms, "terms.csv", fml, "hetero", "hetero", weights="w")
+    record("weights_cluster", terms, "terms.csv", fml, {"CRV1": "province_code"},
+           "cluster:province_code", weights="w")
+    record("weights_twoway", terms, "terms.csv", fml, {"CRV1": "firm_id+year"},
+           "cluster:firm_id+year", weights="w")
+    record("weights_nofe", terms, "terms.csv", "y ~ x1 + x2", "hetero", "hetero", weights="w")
+
+    cl = {"CRV1": "province_code"}
+    record("term_colon", terms, "terms.csv", "y ~ x1 + x1:x2 | firm_id + year", cl,
+           "cluster:province_code")
+    record("term_star", terms, "terms.csv", "y ~ x1*x2 | firm_id + year", cl,
+           "cluster:province_code")
+    record("term_i_ref", terms, "terms.csv", "y ~ x1 + i(region_code, ref=\"R2\") | firm_id + year",
+           cl, "cluster:province_code")
+    record("term_i_by", terms, "terms.csv", "y ~ x2 + i(region_code, x1) | firm_id + year", cl,
+           "cluster:province_code")
+    record("term_i_by_ref", terms, "terms.csv",
+           "y ~ x2 + i(region_code, x1, ref=\"R1\") | firm_id + year", cl, "cluster:province_code")
+    # Transforms pyfixest spells differently are given to it as computed columns.
+    terms["log_x3"] = np.log(terms["x3"])
+    terms["x2_sq"] = terms["x2"] ** 2
+    terms["lag_x1"] = lag(terms, "x1", 1)
+    record("term_log_identity", terms, "terms.csv", "y ~ log(x3) + I(x2^2) + x1 | firm_id + year",
+           cl, "cluster:province_code", fit_formula="y ~ log_x3 + x2_sq + x1 | firm_id + year",
+           rename={"log_x3": "log(x3)", "x2_sq": "I(x2^2)"})
+    record("term_lag", terms, "terms.csv", "y ~ x1 + l(x1, 1) | firm_id + year", cl,
+           "cluster:province_code", fit_formula="y ~ x1 + lag_x1 | firm_id + year",
+           rename={"lag_x1": "l(x1, 1)"})
     print(f"wrote fixtures with pyfixest {pf.__version__} to {os.path.normpath(OUT)}", file=sys.stderr)
 
 

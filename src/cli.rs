@@ -102,8 +102,20 @@ pub enum Command {
         #[arg(long)]
         data: PathBuf,
         /// Formula, e.g. "y ~ x1 + x2 | fe1 + fe2", "fe1^fe2", "i(rel_year, ref = -1)".
+        /// Repeat to fit several models side by side (JSON: an array).
+        #[arg(long, required = true)]
+        formula: Vec<String>,
+        /// Column of observation weights (weighted least squares); zero weights leave the row
+        /// out, negative weights are an error.
         #[arg(long)]
-        formula: String,
+        weights: Option<String>,
+        /// Panel unit and time columns, UNIT,TIME, for l(x, k) and f(x, k) in the formula.
+        #[arg(long)]
+        panel_id: Option<String>,
+        /// Small-sample conventions, e.g. "fixef.K=full,cluster.adj=false,dist=normal"
+        /// (fixest's defaults: fixef.K=nested, cluster.adj=true, dist=t).
+        #[arg(long)]
+        ssc: Option<String>,
         /// Variance: iid, hetero, cluster:VAR or cluster:VAR1+VAR2.
         #[arg(long, default_value = "iid")]
         vcov: String,
@@ -119,8 +131,18 @@ pub enum Command {
         /// Bootstrap draws.
         #[arg(long, default_value_t = 9_999)]
         draws: usize,
-        /// Bootstrap seed.
-        #[arg(long, default_value_t = 1)]
+        /// Term to test by randomization inference: its values are reshuffled among the
+        /// clusters of --vcov (or the units of --panel-id), whole paths over --panel-id's time.
+        #[arg(long)]
+        ri: Option<String>,
+        /// Permute only among clusters with the same value of this column.
+        #[arg(long, requires = "ri")]
+        ri_strata: Option<String>,
+        /// Randomization-inference permutations (all of them, exactly, when there are fewer).
+        #[arg(long, default_value_t = 999)]
+        ri_draws: usize,
+        /// Seed of the bootstrap and of randomization inference (the pipeline's default too).
+        #[arg(long, default_value_t = crate::stats::DEFAULT_SEED)]
         seed: u64,
     },
     /// Show each stage's state (fresh, stale, failed, never run) from the manifest.
@@ -233,31 +255,48 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
         Command::Model {
             data,
             formula,
+            weights,
+            panel_id,
+            ssc,
             vcov,
             fixef_rm,
             format,
             bootstrap,
             draws,
+            ri,
+            ri_strata,
+            ri_draws,
             seed,
-        } => crate::models::run_model_command(
-            data,
-            formula,
-            vcov,
-            match fixef_rm {
+        } => crate::models::run_model_command(&crate::models::ModelCommand {
+            data: data.clone(),
+            formulas: formula.clone(),
+            vcov: vcov.clone(),
+            fixef_rm: match fixef_rm {
                 FixefRm::Singleton => "singleton",
                 FixefRm::None => "none",
-            },
-            match format {
+            }
+            .into(),
+            format: match format {
                 Format::Table => "table",
                 Format::Json => "json",
-            },
-            bootstrap.as_ref().map(|t| {
+            }
+            .into(),
+            weights: weights.clone(),
+            panel_id: panel_id.clone(),
+            ssc: ssc.clone(),
+            bootstrap: bootstrap.as_ref().map(|t| {
                 let mut b = crate::models::BootstrapSpec::new(t.clone());
                 b.draws = *draws;
                 b.seed = *seed;
                 b
             }),
-        ),
+            ri: ri.as_ref().map(|t| crate::models::RiSpec {
+                term: t.clone(),
+                strata: ri_strata.clone(),
+                permutations: *ri_draws,
+                seed: *seed,
+            }),
+        }),
         Command::Status {
             pipeline,
             out,

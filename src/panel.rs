@@ -61,12 +61,52 @@ impl Default for PanelParams {
 pub struct PilotParams {
     /// GSO codes of the pilot provinces on the 63-province map.
     pub provinces: Vec<String>,
-    /// First year of the pilot.
+    /// First year of the pilot (for every pilot province not listed in `start_years`).
     pub start_year: i32,
+    /// Provinces that joined in another year (staggered adoption), by GSO code, e.g.
+    /// `start_years = { "56" = 2019, "60" = 2020 }`. The event study then estimates each start
+    /// year's cohort separately and averages them (Sun and Abraham's estimator).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub start_years: BTreeMap<String, i32>,
     /// Sectors the pilot supported; the event study compares these sectors of the pilot
     /// provinces with never-treated provinces. Default: every sector of the pilot provinces.
     #[serde(default)]
     pub sectors: Option<Vec<String>>,
+}
+
+impl PilotParams {
+    /// The first pilot year of a province (its GSO code on the 63-province map).
+    pub fn start_of(&self, code: &str) -> i32 {
+        self.start_years
+            .get(code)
+            .copied()
+            .unwrap_or(self.start_year)
+    }
+
+    /// True when the pilot provinces did not all start in the same year.
+    pub fn staggered(&self) -> bool {
+        self.provinces
+            .iter()
+            .any(|p| self.start_of(p) != self.start_year)
+    }
+
+    /// Checks that every province with its own start year is a pilot province.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        for code in self.start_years.keys() {
+            if !self.provinces.contains(code) {
+                return Err(format!(
+                    "[pilot] start_years names province \"{code}\", which is not in \
+                     provinces = [{}]; add it there or remove it from start_years",
+                    self.provinces
+                        .iter()
+                        .map(|p| format!("\"{p}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One support record after harmonisation.
@@ -363,11 +403,16 @@ pub fn build(
         e.n += 1;
     }
 
-    let pilot_codes: BTreeSet<String> = pilot
+    // Pilot provinces on the target map, with their first pilot year.
+    let pilot_starts: BTreeMap<String, i32> = pilot
         .map(|p| {
             p.provinces
                 .iter()
-                .filter_map(|c| map_code(c, Boundary::B2008, target).ok())
+                .filter_map(|c| {
+                    map_code(c, Boundary::B2008, target)
+                        .ok()
+                        .map(|t| (t, p.start_of(c)))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -399,10 +444,9 @@ pub fn build(
                 cols.establishments
                     .push(cell.and_then(|c| c.establishments));
                 cols.log_output.push(out.filter(|v| *v > 0.0).map(f64::ln));
-                let is_pilot = pilot_codes.contains(p);
-                cols.pilot.push(Some(is_pilot));
-                cols.rel_year
-                    .push(pilot.filter(|_| is_pilot).map(|pp| y - pp.start_year));
+                let start = pilot_starts.get(p);
+                cols.pilot.push(Some(start.is_some()));
+                cols.rel_year.push(start.map(|s| y - s));
             }
             // Lags, leads and growth within this province × sector, years consecutive.
             for k in 0..ny {

@@ -2,10 +2,15 @@
 //!
 //! ```text
 //! y ~ x1 + x2 + i(rel_year, ref = -1) + i(rel_year, treated, ref = c(-1, -1000)) | fe1 + fe2^fe3
+//! y ~ x1 * x2 + x1:x3 + log(w) + sqrt(w) + exp(z) + I(x2^2) + I(x1 / x2) + l(x1, 1) + f(x1, 2)
 //! ```
+//!
+//! `a*b` expands to `a + b + a:b` (all products of the starred parts, as fixest orders them);
+//! `l()`/`f()` need the panel's unit and time (`--panel-id`). Numeric terms are `models::expr`.
 //!
 //! Errors name the position (1-based character column) of the mistake.
 
+use super::expr::Expr;
 use crate::error::{Error, Result};
 
 /// One right-hand-side term.
@@ -21,6 +26,10 @@ pub enum RhsTerm {
         by: Option<String>,
         refs: Vec<String>,
     },
+    /// A computed numeric term (product, function, `I()`, lag or lead).
+    Numeric(Expr),
+    /// `sunab(cohort, period)`: Sun and Abraham's interaction-weighted event study.
+    SunAb { cohort: String, period: String },
 }
 
 /// A parsed formula. Each fixed effect is a list of columns interacted with `^`.
@@ -226,7 +235,91 @@ impl<'a> Parser<'a> {
         Ok(RhsTerm::Indicator { var, by, refs })
     }
 
-    fn rhs_term(&mut self) -> Result<Option<RhsTerm>> {
+    /// One `+`-separated part: products joined by `*`, expanded as fixest expands them.
+    fn summand(&mut self) -> Result<Vec<RhsTerm>> {
+        let start = self.pos;
+        let mut products: Vec<Vec<RhsTerm>> = Vec::new();
+        loop {
+            let mut atoms = Vec::new();
+            loop {
+                self.skip_ws();
+                let at = self.pos;
+                match self.atom()? {
+                    Some(a) => atoms.push((a, at)),
+                    None if atoms.is_empty() && products.is_empty() => {}
+                    None => return Err(error_at(self.text, at, "0 or 1 cannot be multiplied")),
+                }
+                if !self.eat(':') {
+                    break;
+                }
+            }
+            let n_atoms = atoms.len();
+            let mut list = Vec::new();
+            for (a, at) in atoms {
+                if matches!(a, RhsTerm::SunAb { .. }) && n_atoms > 1 {
+                    return Err(error_at(self.text, at, "sunab() cannot be interacted"));
+                }
+                if matches!(a, RhsTerm::Indicator { .. }) && n_atoms > 1 {
+                    return Err(error_at(
+                        self.text,
+                        at,
+                        "interact a factor with a numeric column as i(factor, column)",
+                    ));
+                }
+                list.push(a);
+            }
+            if !list.is_empty() {
+                products.push(list);
+            }
+            if !self.eat('*') {
+                break;
+            }
+        }
+        if products.len() > 1
+            && products
+                .iter()
+                .flatten()
+                .any(|a| matches!(a, RhsTerm::Indicator { .. } | RhsTerm::SunAb { .. }))
+        {
+            return Err(error_at(
+                self.text,
+                start,
+                "'*' with i(): write i(factor, column) and the column separately",
+            ));
+        }
+        let k = products.len();
+        let mut subsets: Vec<Vec<usize>> = (1u32..(1 << k))
+            .map(|m| (0..k).filter(|j| m & (1 << j) != 0).collect())
+            .collect();
+        subsets.sort_by_key(|s| s.len());
+        Ok(subsets
+            .into_iter()
+            .map(|s| {
+                let mut parts: Vec<RhsTerm> = s
+                    .iter()
+                    .flat_map(|&j| products[j].iter().cloned())
+                    .collect();
+                if parts.len() == 1 {
+                    return parts.remove(0);
+                }
+                RhsTerm::Numeric(Expr::Product(
+                    parts
+                        .into_iter()
+                        .map(|p| match p {
+                            RhsTerm::Var(c) => Expr::Col(c),
+                            RhsTerm::Numeric(e) => e,
+                            RhsTerm::Indicator { .. } | RhsTerm::SunAb { .. } => {
+                                Expr::Num(f64::NAN)
+                            }
+                        })
+                        .collect(),
+                ))
+            })
+            .collect())
+    }
+
+    /// A column, `i(…)`, a function of an expression, or 0/1 (None: the intercept).
+    fn atom(&mut self) -> Result<Option<RhsTerm>> {
         self.skip_ws();
         if let Some(c) = self.peek()
             && (c == '1' || c == '0')
@@ -237,11 +330,137 @@ impl<'a> Parser<'a> {
         }
         let save = self.pos;
         let (word, _) = self.ident("a variable name")?;
-        if word == "i" && self.eat('(') {
-            return self.indicator().map(Some);
+        if self.eat('(') {
+            if word == "i" {
+                return self.indicator().map(Some);
+            }
+            if word == "sunab" {
+                let cohort = self.column("the cohort column of sunab()")?;
+                self.expect(',', "',' between the cohort and the period of sunab()")?;
+                let period = self.column("the period column of sunab()")?;
+                self.expect(')', "')' to close sunab(")?;
+                return Ok(Some(RhsTerm::SunAb { cohort, period }));
+            }
+            return Ok(Some(RhsTerm::Numeric(self.call(&word, save)?)));
         }
         self.pos = save;
         Ok(Some(RhsTerm::Var(self.column("a variable name")?)))
+    }
+
+    /// A function call after its '(': log/exp/sqrt(expr), I(expr), l(expr[, k]), f(expr[, k]).
+    fn call(&mut self, word: &str, at: usize) -> Result<Expr> {
+        let e = match word {
+            "log" | "exp" | "sqrt" => Expr::Func(word.to_string(), Box::new(self.arith()?)),
+            "I" => Expr::Identity(Box::new(self.arith()?)),
+            "l" | "f" => {
+                let inner = self.arith()?;
+                let mut k = 1i64;
+                if self.eat(',') {
+                    self.skip_ws();
+                    let s = self.pos;
+                    while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        self.pos += 1;
+                    }
+                    k = self.text[s..self.pos].parse().map_err(|_| {
+                        error_at(
+                            self.text,
+                            s,
+                            &format!("{word}(): expected a whole number of periods"),
+                        )
+                    })?;
+                }
+                Expr::Lag(Box::new(inner), if word == "l" { k } else { -k })
+            }
+            other => {
+                return Err(error_at(
+                    self.text,
+                    at,
+                    &format!(
+                        "unknown function {other}(); the functions are i(), log(), exp(), \
+                         sqrt(), I(), l() and f()"
+                    ),
+                ));
+            }
+        };
+        self.expect(')', &format!("')' to close {word}("))?;
+        Ok(e)
+    }
+
+    /// Arithmetic: sums of products of powers of numbers, columns and calls.
+    fn arith(&mut self) -> Result<Expr> {
+        let mut e = self.arith_term()?;
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(op @ ('+' | '-')) => {
+                    self.pos += 1;
+                    e = Expr::Bin(op, Box::new(e), Box::new(self.arith_term()?));
+                }
+                _ => return Ok(e),
+            }
+        }
+    }
+
+    fn arith_term(&mut self) -> Result<Expr> {
+        let mut e = self.arith_unary()?;
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(op @ ('*' | '/')) => {
+                    self.pos += 1;
+                    e = Expr::Bin(op, Box::new(e), Box::new(self.arith_unary()?));
+                }
+                _ => return Ok(e),
+            }
+        }
+    }
+
+    fn arith_unary(&mut self) -> Result<Expr> {
+        if self.eat('-') {
+            return Ok(Expr::Neg(Box::new(self.arith_unary()?)));
+        }
+        let base = self.arith_primary()?;
+        if self.eat('^') {
+            return Ok(Expr::Bin(
+                '^',
+                Box::new(base),
+                Box::new(self.arith_unary()?),
+            ));
+        }
+        Ok(base)
+    }
+
+    fn arith_primary(&mut self) -> Result<Expr> {
+        self.skip_ws();
+        let start = self.pos;
+        match self.peek() {
+            Some('(') => {
+                self.pos += 1;
+                let e = self.arith()?;
+                self.expect(')', "')'")?;
+                Ok(e)
+            }
+            Some(c) if c.is_ascii_digit() || c == '.' => {
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_digit() || c == '.' || c == 'e')
+                {
+                    self.pos += 1;
+                }
+                let raw = &self.text[start..self.pos];
+                raw.parse::<f64>()
+                    .map(Expr::Num)
+                    .map_err(|_| error_at(self.text, start, &format!("'{raw}' is not a number")))
+            }
+            _ => {
+                let (word, _) = self.ident("a column, a number or '('")?;
+                if self.eat('(') {
+                    return self.call(&word, start);
+                }
+                self.pos = start;
+                Ok(Expr::Col(self.column("a column")?))
+            }
+        }
     }
 }
 
@@ -265,9 +484,7 @@ pub fn parse(text: &str) -> Result<Formula> {
     p.expect('~', "'~' after the outcome")?;
     let mut rhs = Vec::new();
     loop {
-        if let Some(t) = p.rhs_term()? {
-            rhs.push(t);
-        }
+        rhs.extend(p.summand()?);
         if !p.eat('+') {
             break;
         }
@@ -290,10 +507,7 @@ pub fn parse(text: &str) -> Result<Formula> {
         let c = p.peek().unwrap_or(' ');
         let hint = match c {
             '|' => " (only one '|' is allowed: variables | fixed effects)",
-            '(' => " (the only function is i(); compute transformed columns before fitting)",
-            '*' | ':' | '-' => {
-                " (interactions and removals are not supported; use '+', or '^' between fixed effects)"
-            }
+            '-' => " (removing terms is not supported; leave the term out instead)",
             _ => "",
         };
         return Err(p.err(&format!("unexpected '{c}'{hint}")));
@@ -382,16 +596,62 @@ mod tests {
         );
         let e = msg(parse("y ~ i(t, ref = -1").unwrap_err());
         assert!(e.contains("')' to close i("), "{e}");
-        let e = msg(parse("y ~ log(x)").unwrap_err());
+        let e = msg(parse("y ~ foo(x)").unwrap_err());
         assert!(
-            e.contains("position 8") && e.contains("only function is i()"),
+            e.contains("position 5") && e.contains("unknown function foo()"),
             "{e}"
         );
+        let e = msg(parse("y ~ i(g):x").unwrap_err());
+        assert!(e.contains("i(factor, column)"), "{e}");
         let e = msg(parse("y ~ x | a^").unwrap_err());
         assert!(
             e.contains("position 11") && e.contains("found the end"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn products_functions_and_lags_parse_under_fixest_names() {
+        let f = parse("y ~ x1*x2 + log(w) + I(x2^2) + I(x1 / (x2 + 1)) + l(x1, 2) + f(x1) | g")
+            .unwrap();
+        let names: Vec<String> = f
+            .rhs
+            .iter()
+            .map(|t| match t {
+                RhsTerm::Var(v) => v.clone(),
+                RhsTerm::Numeric(e) => e.name(),
+                RhsTerm::Indicator { var, .. } => var.clone(),
+                RhsTerm::SunAb { cohort, .. } => cohort.clone(),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "x1",
+                "x2",
+                "x1:x2",
+                "log(w)",
+                "I(x2^2)",
+                "I(x1 / (x2 + 1))",
+                "l(x1, 2)",
+                "f(x1, 1)"
+            ]
+        );
+        // Three starred parts: the three, then the pairs, then the triple.
+        let g = parse("y ~ a*b*c").unwrap();
+        let names: Vec<String> = g
+            .rhs
+            .iter()
+            .map(|t| match t {
+                RhsTerm::Var(v) => v.clone(),
+                RhsTerm::Numeric(e) => e.name(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(names, vec!["a", "b", "c", "a:b", "a:c", "b:c", "a:b:c"]);
+        assert_eq!(g.columns(), vec!["y", "a", "b", "c"]);
+        assert!(parse("y ~ l(x, k)").is_err());
+        assert!(parse("y ~ i(g) * x").is_err());
     }
 
     #[test]

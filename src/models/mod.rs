@@ -3,10 +3,17 @@
 //! json` as CONTRACT.md defines it, and an etable-like text table). The numerics live in
 //! `crate::stats`; this module is the glue that knows column names and files.
 
+mod command;
 pub mod data;
 pub mod event_study;
+pub mod expr;
 pub mod formula;
+pub mod pilot;
 pub mod stage;
+mod table;
+
+pub use command::{ModelCommand, RiSpec, parse_panel_id, run_model_command};
+pub use table::format_table;
 
 use crate::error::{Error, Result};
 use crate::stats::bootstrap::{self, BootWeights, BootstrapResult};
@@ -16,7 +23,6 @@ use formula::{Formula, RhsTerm};
 use polars::prelude::DataFrame;
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use std::path::Path;
 
 pub use data::read_table;
 
@@ -80,7 +86,7 @@ impl BootstrapSpec {
         BootstrapSpec {
             term: term.into(),
             draws: bootstrap::DEFAULT_DRAWS,
-            seed: 20_201_126,
+            seed: crate::stats::DEFAULT_SEED,
             weights: BootWeights::Webb,
             cluster: None,
         }
@@ -93,7 +99,64 @@ pub struct ModelOptions {
     pub vcov: VcovSpec,
     pub drop_singletons: bool,
     pub tol: f64,
+    /// Most demeaning iterations before giving up (reported as `converged: false`).
+    pub max_iter: usize,
     pub bootstrap: Option<BootstrapSpec>,
+    /// Column of observation weights (weighted least squares).
+    pub weights: Option<String>,
+    /// The panel's unit and time columns, for `l()` and `f()` in formulas.
+    pub panel_id: Option<(String, String)>,
+    /// Small-sample conventions (fixest's defaults unless changed).
+    pub ssc: feols::Ssc,
+}
+
+/// Parses `--ssc fixef.K=nested|full|none,cluster.adj=true|false,dist=t|normal` (any subset, in
+/// any order; what is not named keeps fixest's default).
+pub fn parse_ssc(text: &str) -> Result<feols::Ssc> {
+    let mut ssc = feols::Ssc::default();
+    let bad = |part: &str| {
+        Error::Usage(format!(
+            "--ssc {text}: cannot read \"{part}\"; use fixef.K=nested|full|none, \
+             cluster.adj=true|false, dist=t|normal, separated by commas"
+        ))
+    };
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = part.split_once('=').ok_or_else(|| bad(part))?;
+        match (key.trim(), value.trim()) {
+            ("fixef.K", "nested") => ssc.fixef_k = feols::FixefK::Nested,
+            ("fixef.K", "full") => ssc.fixef_k = feols::FixefK::Full,
+            ("fixef.K", "none") => ssc.fixef_k = feols::FixefK::None,
+            ("cluster.adj", "true" | "TRUE") => ssc.cluster_adj = true,
+            ("cluster.adj", "false" | "FALSE") => ssc.cluster_adj = false,
+            ("dist", "t") => ssc.normal = false,
+            ("dist", "normal") => ssc.normal = true,
+            _ => return Err(bad(part)),
+        }
+    }
+    Ok(ssc)
+}
+
+/// The small-sample conventions and factor a fit used, as `model --format json` reports them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SscReport {
+    pub fixef_k: feols::FixefK,
+    pub cluster_adj: bool,
+    pub dist: &'static str,
+    /// K of (N−1)/(N−K), and the factor the variance was multiplied by.
+    pub k: usize,
+    pub factor: f64,
+}
+
+impl SscReport {
+    pub fn of(fit: &feols::FeolsFit) -> Self {
+        SscReport {
+            fixef_k: fit.ssc.fixef_k,
+            cluster_adj: fit.ssc.cluster_adj,
+            dist: if fit.ssc.normal { "normal" } else { "t" },
+            k: fit.df_k,
+            factor: fit.ssc_factor,
+        }
+    }
 }
 
 impl Default for ModelOptions {
@@ -102,7 +165,11 @@ impl Default for ModelOptions {
             vcov: VcovSpec::Iid,
             drop_singletons: true,
             tol: feols::DEFAULT_TOL,
+            max_iter: feols::DEFAULT_MAX_ITER,
             bootstrap: None,
+            weights: None,
+            panel_id: None,
+            ssc: feols::Ssc::default(),
         }
     }
 }
@@ -112,6 +179,13 @@ impl Default for ModelOptions {
 pub struct Dropped {
     pub missing: usize,
     pub singletons: usize,
+    /// Rows with weight zero (left out, as fixest does).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub zero_weight: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Name → level count, serialised as a JSON object that keeps the formula's order.
@@ -136,14 +210,100 @@ pub struct ModelResult {
     pub dropped: Dropped,
     pub fixed_effects: FixedEffectCounts,
     pub vcov: String,
+    /// Weight column, when the fit is weighted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
     pub df_t: u64,
     pub r2: f64,
     pub r2_within: Option<f64>,
     pub coefficients: Vec<Term>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collinear: Vec<String>,
+    /// Whether the fixed-effect demeaning converged, and its iterations (largest over columns).
+    pub converged: bool,
+    pub iterations: usize,
+    pub ssc: SscReport,
+    /// A two-way clustered variance had negative eigenvalues set to zero (fixest ≥ 0.13).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub eigenvalue_fix: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bootstrap: Option<BootstrapResult>,
+    /// For a `sunab()` model: the cohort × period estimates behind the aggregated terms, the
+    /// joint pre-trend test and the always-treated cohorts left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunab: Option<SunabDetail>,
+    /// Randomization inference for one term (`--ri`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ri: Option<crate::stats::ri::RiResult>,
+}
+
+/// What a `sunab()` model reports beside its aggregated terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SunabDetail {
+    pub cohort_terms: Vec<Term>,
+    pub pretrend: Option<crate::stats::wald::WaldTest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pretrend_note: Option<String>,
+    pub always_treated: Vec<i64>,
+    pub always_treated_rows: usize,
+}
+
+/// Fits a formula holding `sunab(cohort, period)`: the other right-hand terms must be plain
+/// columns (controls) and the fixed effects are absorbed as written.
+fn fit_sunab(df: &DataFrame, f: &Formula, opts: &ModelOptions) -> Result<ModelResult> {
+    let mut sunab = None;
+    let mut controls = Vec::new();
+    for t in &f.rhs {
+        match t {
+            RhsTerm::SunAb { cohort, period } if sunab.is_none() => {
+                sunab = Some((cohort.clone(), period.clone()))
+            }
+            RhsTerm::Var(v) => controls.push(v.clone()),
+            _ => {
+                return Err(Error::Model(
+                    "with sunab(), the other terms must be plain columns (one sunab() per model)"
+                        .into(),
+                ));
+            }
+        }
+    }
+    let Some((cohort, period)) = sunab else {
+        return Err(Error::Model("no sunab() term".into()));
+    };
+    if f.fixed_effects.is_empty() {
+        return Err(Error::Model(
+            "sunab() needs fixed effects, usually the unit and the period: y ~ sunab(cohort, \
+             period) | unit + period"
+                .into(),
+        ));
+    }
+    if opts.weights.is_some() {
+        return Err(Error::Model(
+            "sunab() with --weights is not supported; fit without weights".into(),
+        ));
+    }
+    let mut spec = event_study::SunAbraham::new(&f.lhs, &f.fixed_effects[0][0], &period, &cohort);
+    spec.controls = controls;
+    spec.vcov = opts.vcov.clone();
+    spec.fixed_effects = Some(f.fixed_effects.clone());
+    let es = event_study::sun_abraham(df, &spec)?;
+    let mut model = es.model;
+    model.formula = f.text.clone();
+    if let Some(b) = &opts.bootstrap {
+        model.bootstrap = Some(event_study::wild_aggregate(df, &spec, &b.term, b)?);
+    }
+    model.sunab = Some(SunabDetail {
+        cohort_terms: es.cohort_terms,
+        pretrend: es.pretrend,
+        pretrend_note: es.pretrend_note,
+        always_treated: es.always_treated,
+        always_treated_rows: es.always_treated_rows,
+    });
+    Ok(model)
+}
+
+fn has_sunab(f: &Formula) -> bool {
+    f.rhs.iter().any(|t| matches!(t, RhsTerm::SunAb { .. }))
 }
 
 impl ModelResult {
@@ -163,6 +323,7 @@ pub struct ModelData {
     pub x: Vec<(String, Vec<f64>)>,
     pub fe: Vec<(String, Vec<u32>)>,
     pub clusters: Vec<(String, Vec<u32>)>,
+    pub weights: Option<Vec<f64>>,
     /// Rows with no missing value in any column the model uses.
     pub complete: Vec<bool>,
     pub missing: usize,
@@ -197,7 +358,10 @@ impl ModelData {
         };
         spec.drop_singletons = opts.drop_singletons;
         spec.tol = opts.tol;
+        spec.max_iter = opts.max_iter;
         spec.keep = Some(&self.complete);
+        spec.weights = self.weights.as_deref();
+        spec.ssc = opts.ssc;
         spec
     }
 }
@@ -218,7 +382,7 @@ fn unknown_column(df: &DataFrame, formula: &Formula, name: &str) -> Error {
     ))
 }
 
-fn combine_codes(parts: &[Coded]) -> Vec<u32> {
+pub(crate) fn combine_codes(parts: &[Coded]) -> Vec<u32> {
     let mut codes = parts[0].codes.clone();
     for p in &parts[1..] {
         let mut map = std::collections::HashMap::new();
@@ -328,10 +492,24 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
         }
     }
     let y = data::numeric(df, &formula.lhs)?;
+    let needs_panel = formula
+        .rhs
+        .iter()
+        .any(|t| matches!(t, RhsTerm::Numeric(e) if e.has_lag()));
+    let panel = match (&opts.panel_id, needs_panel) {
+        (Some((u, t)), true) => Some(expr::PanelIndex::new(df, u, t)?),
+        _ => None,
+    };
     let mut x: Vec<(String, Vec<f64>)> = Vec::new();
     for t in &formula.rhs {
         match t {
+            RhsTerm::Numeric(e) => x.push((e.name(), expr::eval(e, df, panel.as_ref())?)),
             RhsTerm::Var(v) => x.push((v.clone(), data::numeric(df, v)?)),
+            RhsTerm::SunAb { .. } => {
+                return Err(Error::Model(
+                    "sunab() is fitted by fit_formula, not as a column".into(),
+                ));
+            }
             RhsTerm::Indicator { var, by, refs } => {
                 x.extend(indicator_columns(df, var, by.as_deref(), refs)?)
             }
@@ -359,6 +537,31 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
     for c in &cluster_names {
         clusters.push((c.clone(), data::groups(df, c)?.codes));
     }
+    let weights = match &opts.weights {
+        None => None,
+        Some(w) => {
+            if !has(w) {
+                return Err(Error::Model(format!(
+                    "unknown weight column {w} in --weights; the data has: {}",
+                    df.get_column_names()
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            let v = data::numeric(df, w)?;
+            if let Some(i) = v.iter().position(|x| *x < 0.0) {
+                return Err(Error::Model(format!(
+                    "weight column {w}: negative weight {} in data row {}; weights must be zero \
+                     (row left out) or positive",
+                    v[i],
+                    i + 1
+                )));
+            }
+            Some(v)
+        }
+    };
     let n = y.len();
     let mut complete = vec![true; n];
     let mut missing = 0;
@@ -366,7 +569,8 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
         let bad = y[i].is_nan()
             || x.iter().any(|(_, v)| v[i].is_nan())
             || fe.iter().any(|(_, c)| c[i] == MISSING_CODE)
-            || clusters.iter().any(|(_, c)| c[i] == MISSING_CODE);
+            || clusters.iter().any(|(_, c)| c[i] == MISSING_CODE)
+            || weights.as_ref().is_some_and(|w| w[i].is_nan());
         if bad {
             *ok = false;
             missing += 1;
@@ -378,6 +582,7 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
         x,
         fe,
         clusters,
+        weights,
         complete,
         missing,
     })
@@ -385,6 +590,10 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
 
 /// Fits `formula` on `df`. Bad formulas and unknown columns are `Error::Model`.
 pub fn fit_formula(df: &DataFrame, formula: &str, opts: &ModelOptions) -> Result<ModelResult> {
+    let f = formula::parse(formula)?;
+    if has_sunab(&f) {
+        return fit_sunab(df, &f, opts);
+    }
     fit_model_data(&model_data(df, formula, opts)?, opts)
 }
 
@@ -402,15 +611,23 @@ pub fn fit_model_data(md: &ModelData, opts: &ModelOptions) -> Result<ModelResult
         dropped: Dropped {
             missing: md.missing,
             singletons: fit.n_singletons,
+            zero_weight: fit.n_zero_weight,
         },
         fixed_effects: FixedEffectCounts(fit.fe_levels.clone()),
         vcov: opts.vcov.to_string(),
+        weights: opts.weights.clone(),
         df_t: fit.df_t.round().max(0.0) as u64,
         r2: fit.r2,
         r2_within: fit.r2_within,
+        converged: fit.converged,
+        iterations: fit.demean_iterations,
+        ssc: SscReport::of(&fit),
+        eigenvalue_fix: fit.eigenvalue_fix,
         coefficients: fit.terms,
         collinear: fit.collinear,
         bootstrap: boot,
+        sunab: None,
+        ri: None,
     })
 }
 
@@ -460,8 +677,23 @@ pub fn randomization_inference(
     time: Option<&str>,
     ri: &crate::stats::ri::RiOptions,
 ) -> Result<crate::stats::ri::RiResult> {
+    randomization_inference_within(df, formula, opts, term, unit, time, None, ri)
+}
+
+/// As `randomization_inference`, permuting only among units of the same level of `strata`.
+#[allow(clippy::too_many_arguments)]
+pub fn randomization_inference_within(
+    df: &DataFrame,
+    formula: &str,
+    opts: &ModelOptions,
+    term: &str,
+    unit: &str,
+    time: Option<&str>,
+    strata: Option<&str>,
+    ri: &crate::stats::ri::RiOptions,
+) -> Result<crate::stats::ri::RiResult> {
     let md = model_data(df, formula, opts)?;
-    for c in std::iter::once(unit).chain(time) {
+    for c in std::iter::once(unit).chain(time).chain(strata) {
         if df.column(c).is_err() {
             return Err(Error::Model(format!(
                 "unknown column {c} for randomization inference"
@@ -470,11 +702,15 @@ pub fn randomization_inference(
     }
     let unit_codes = data::groups(df, unit)?.codes;
     let time_codes = time.map(|t| data::groups(df, t)).transpose()?;
+    let strata_codes = strata.map(|s| data::groups(df, s)).transpose()?;
     // Rows missing the unit or time cannot be permuted; leave them out like other missing rows.
     let mut complete = md.complete.clone();
     for (i, ok) in complete.iter_mut().enumerate() {
         if unit_codes[i] == MISSING_CODE
             || time_codes
+                .as_ref()
+                .is_some_and(|t| t.codes[i] == MISSING_CODE)
+            || strata_codes
                 .as_ref()
                 .is_some_and(|t| t.codes[i] == MISSING_CODE)
         {
@@ -483,7 +719,7 @@ pub fn randomization_inference(
     }
     let mut spec = md.spec(opts);
     spec.keep = Some(&complete);
-    Ok(crate::stats::ri::randomization_inference(
+    Ok(crate::stats::ri::randomization_inference_within(
         &spec,
         term,
         Groups {
@@ -491,220 +727,12 @@ pub fn randomization_inference(
             codes: &unit_codes,
         },
         time_codes.as_ref().map(|t| t.codes.as_slice()),
+        strata.zip(strata_codes.as_ref()).map(|(n, c)| Groups {
+            name: n,
+            codes: &c.codes,
+        }),
         ri,
     )?)
-}
-
-/// `khuyencong model`: reads the data, fits, and returns the text to print.
-pub fn run_model_command(
-    data: &Path,
-    formula: &str,
-    vcov: &str,
-    fixef_rm: &str,
-    format: &str,
-    bootstrap: Option<BootstrapSpec>,
-) -> Result<String> {
-    let vcov = VcovSpec::parse(vcov)?;
-    let drop_singletons = match fixef_rm {
-        "singleton" | "singletons" => true,
-        "none" => false,
-        other => {
-            return Err(Error::Usage(format!(
-                "--fixef-rm {other}: expected singleton or none"
-            )));
-        }
-    };
-    if !matches!(format, "table" | "json") {
-        return Err(Error::Usage(format!(
-            "--format {format}: expected table or json"
-        )));
-    }
-    // Parse before reading so a typo is reported without waiting for a large file.
-    formula::parse(formula)?;
-    let clock = std::time::Instant::now();
-    let df = read_table(data)?;
-    tracing::debug!(
-        rows = df.height(),
-        secs = clock.elapsed().as_secs_f64(),
-        "model: read data"
-    );
-    let opts = ModelOptions {
-        vcov,
-        drop_singletons,
-        tol: feols::DEFAULT_TOL,
-        bootstrap,
-    };
-    let md = model_data(&df, formula, &opts)?;
-    // The model holds its own columns now; the table's memory can go before the numerics.
-    drop(df);
-    tracing::debug!(
-        secs = clock.elapsed().as_secs_f64(),
-        "model: columns extracted"
-    );
-    let res = fit_model_data(&md, &opts)?;
-    tracing::debug!(secs = clock.elapsed().as_secs_f64(), "model: fitted");
-    Ok(match format {
-        "json" => res.to_json(),
-        _ => format_table(std::slice::from_ref(&res)),
-    })
-}
-
-fn stars(p: f64) -> &'static str {
-    if p < 0.01 {
-        "***"
-    } else if p < 0.05 {
-        "**"
-    } else if p < 0.1 {
-        "*"
-    } else {
-        ""
-    }
-}
-
-/// Four significant digits (at least four decimals), scientific notation outside [1e-6, 1e6).
-fn num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let a = v.abs();
-    if a == 0.0 {
-        return "0".into();
-    }
-    if !(1e-6..1e6).contains(&a) {
-        return format!("{v:.3e}");
-    }
-    let decimals = if a >= 1.0 {
-        4
-    } else {
-        (3 - a.log10().floor() as i32).max(4) as usize
-    };
-    format!("{v:.decimals$}")
-}
-
-/// A side-by-side table of models in the manner of fixest's `etable`: estimates with
-/// significance stars (*** p < 0.01, ** p < 0.05, * p < 0.1), standard errors in parentheses
-/// below, then fixed effects, variance type, observations and fit.
-pub fn format_table(results: &[ModelResult]) -> String {
-    let mut terms: Vec<String> = Vec::new();
-    let mut fes: Vec<String> = Vec::new();
-    for r in results {
-        for t in &r.coefficients {
-            if !terms.contains(&t.term) {
-                terms.push(t.term.clone());
-            }
-        }
-        for (f, _) in &r.fixed_effects.0 {
-            if !fes.contains(f) {
-                fes.push(f.clone());
-            }
-        }
-    }
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut header = vec![String::new()];
-    header.extend((1..=results.len()).map(|i| format!("({i})")));
-    rows.push(header);
-    let mut dep = vec!["Dependent var.".to_string()];
-    dep.extend(
-        results
-            .iter()
-            .map(|r| crate::text::clean(r.formula.split('~').next().unwrap_or("").trim())),
-    );
-    rows.push(dep);
-    rows.push(vec![]);
-    for t in &terms {
-        let mut est = vec![crate::text::clean(t)];
-        let mut se = vec![String::new()];
-        for r in results {
-            match r.coefficient(t) {
-                Some(c) => {
-                    est.push(format!("{}{}", num(c.estimate), stars(c.p_value)));
-                    se.push(format!("({})", num(c.std_error)));
-                }
-                None => {
-                    est.push(String::new());
-                    se.push(String::new());
-                }
-            }
-        }
-        rows.push(est);
-        rows.push(se);
-    }
-    if !fes.is_empty() {
-        rows.push(vec!["Fixed-effects".into()]);
-        for f in &fes {
-            let mut row = vec![crate::text::clean(f)];
-            row.extend(results.iter().map(|r| {
-                if r.fixed_effects.0.iter().any(|(n, _)| n == f) {
-                    "Yes".to_string()
-                } else {
-                    "No".to_string()
-                }
-            }));
-            rows.push(row);
-        }
-    }
-    rows.push(vec![]);
-    type Cell = fn(&ModelResult) -> String;
-    let footer: [(&str, Cell); 4] = [
-        ("S.E. type", |r| r.vcov.clone()),
-        ("Observations", |r| r.nobs.to_string()),
-        ("R2", |r| format!("{:.5}", r.r2)),
-        ("Within R2", |r| {
-            r.r2_within.map(|v| format!("{v:.5}")).unwrap_or_default()
-        }),
-    ];
-    for (label, f) in footer {
-        let mut row = vec![label.to_string()];
-        row.extend(results.iter().map(f));
-        rows.push(row);
-    }
-    for r in results {
-        if let Some(b) = &r.bootstrap {
-            let mut row = vec![format!("WCR bootstrap p ({})", b.term)];
-            // No draw as extreme as the data: the p-value is below one in `draws`.
-            let p = if b.p_value == 0.0 && b.draws > 0 {
-                format!("< {}", num(1.0 / b.draws as f64))
-            } else {
-                num(b.p_value)
-            };
-            row.push(format!("{p} [{}, {}]", num(b.conf_low), num(b.conf_high)));
-            rows.push(row);
-        }
-    }
-    let ncol = results.len() + 1;
-    let width = |j: usize| {
-        rows.iter()
-            .filter_map(|r| r.get(j))
-            .map(|s| s.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..ncol).map(width).collect();
-    let total: usize = widths.iter().sum::<usize>() + 2 * (ncol - 1);
-    let mut out = String::new();
-    for r in &rows {
-        if r.is_empty() {
-            out.push_str(&"_".repeat(total));
-            out.push('\n');
-            continue;
-        }
-        let mut line = String::new();
-        for (j, cell) in r.iter().enumerate() {
-            let pad = widths[j].saturating_sub(cell.chars().count());
-            if j == 0 {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            } else {
-                line.push_str("  ");
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out.push_str("---\nSignif. codes: *** 0.01, ** 0.05, * 0.1\n");
-    out
 }
 
 #[cfg(test)]
@@ -734,15 +762,5 @@ mod tests {
             serde_json::to_string(&f).unwrap(),
             r#"{"year":15,"province_code":63}"#
         );
-    }
-
-    #[test]
-    fn table_numbers_keep_four_significant_digits() {
-        assert_eq!(num(0.000_394_373_5), "0.0003944");
-        assert_eq!(num(0.984_663_3), "0.9847");
-        assert_eq!(num(-12.345_67), "-12.3457");
-        assert_eq!(num(2.5e-9), "2.500e-9");
-        assert_eq!(num(f64::NAN), "—");
-        assert_eq!(num(0.0), "0");
     }
 }

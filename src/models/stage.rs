@@ -11,6 +11,7 @@
 //! across provinces with Benjamini–Hochberg.
 
 use crate::error::{Error, PolarsContext, Result};
+use crate::models::pilot::{self, PilotInference};
 use crate::models::{BootstrapSpec, ModelOptions, ModelResult, VcovSpec, fit_formula};
 use crate::panel::PilotParams;
 use crate::pipeline::config::ModelsParams;
@@ -99,8 +100,13 @@ pub fn run(
     }
 
     if let Some(pilot) = pilot {
-        let (result, mut es) = event_study(panel, pilot, params)?;
+        let (result, mut es, inference) = event_study(panel, pilot, params)?;
         write_json(dir, "event_study", &result, &mut outputs)?;
+        let p = dir.join("pilot_inference.json");
+        let text = serde_json::to_string_pretty(&inference)
+            .map_err(|e| Error::Other(format!("cannot write pilot inference: {e}")))?;
+        crate::io::write_atomic(&p, text.as_bytes())?;
+        outputs.push(p);
         for t in &result.coefficients {
             coef_rows.push(("event_study".into(), t.clone(), (None, None, None)));
         }
@@ -170,15 +176,18 @@ fn event_name(k: i32) -> String {
 /// years relative to the pilot start (ends binned, the year before the start omitted), with cell
 /// and sector × year effects, clustered by province, and a wild cluster bootstrap interval for
 /// every period (few treated provinces make the clustered interval too optimistic). With one
-/// adoption year this two-way estimator equals Sun and Abraham's interaction-weighted one.
+/// adoption year this two-way estimator equals Sun and Abraham's interaction-weighted one; with
+/// staggered start years (`[pilot] start_years`) each start year is its own cohort and the
+/// cohorts are averaged (`models::pilot`). Also returns the pilot's inference summary.
 pub fn event_study(
     panel: &DataFrame,
     pilot: &PilotParams,
     params: &ModelsParams,
-) -> Result<(ModelResult, DataFrame)> {
+) -> Result<(ModelResult, DataFrame, PilotInference)> {
     let sectors = table::strs(panel, "sector_code")?;
     let is_pilot = table::bools(panel, "pilot")?;
     let years = table::i32s(panel, "year")?;
+    let rel_years = table::i32s(panel, "rel_year")?;
     let [lo, hi] = params.event_window;
     let keep: Vec<bool> = (0..panel.height())
         .map(|i| {
@@ -197,6 +206,25 @@ pub fn event_study(
         .filter(|&i| keep[i])
         .map(|i| is_pilot[i] == Some(true))
         .collect();
+    // First pilot year of each kept row (the panel's rel_year is counted from it).
+    let start: Vec<Option<i32>> = (0..panel.height())
+        .filter(|&i| keep[i])
+        .map(|i| {
+            if is_pilot[i] == Some(true) {
+                years[i].zip(rel_years[i]).map(|(y, r)| y - r)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let kept_years: Vec<i32> = (0..panel.height())
+        .filter(|&i| keep[i])
+        .map(|i| years[i].unwrap_or(0))
+        .collect();
+    pilot::add_columns(&mut df, &kept_years, &start)?;
+    if pilot.staggered() {
+        return staggered(&df, params);
+    }
     let rel: Vec<i32> = (0..panel.height())
         .filter(|&i| keep[i])
         .map(|i| (years[i].unwrap_or(0) - pilot.start_year).clamp(lo, hi))
@@ -250,7 +278,41 @@ pub fn event_study(
         }
         rows.push(row);
     }
-    let table = TableBuilder::new()
+    let inference = pilot::inference(&df, PANEL_FE, params, None)?;
+    Ok((result, event_table(&rows)?, inference))
+}
+
+/// The event study with staggered start years (Sun–Abraham), as `event_study` returns it.
+fn staggered(
+    df: &DataFrame,
+    params: &ModelsParams,
+) -> Result<(ModelResult, DataFrame, PilotInference)> {
+    let (es, cells) = pilot::staggered_event_study(df, PANEL_FE, params)?;
+    let [lo, hi] = params.event_window;
+    let rows: Vec<EventRow> = (lo..=hi)
+        .map(|k| {
+            let cell = cells.iter().find(|(r, _)| *r == k).map(|c| c.1);
+            let zero = (k == -1).then_some(0.0);
+            EventRow {
+                rel_year: k,
+                estimate: cell.map(|c| c.0).or(zero),
+                std_error: cell.map(|c| c.1).or(zero),
+                conf_low: cell.map(|c| c.2).or(zero),
+                conf_high: cell.map(|c| c.3).or(zero),
+                p_value_wild: cell.and_then(|c| c.4).map(|w| w.0),
+                conf_low_wild: cell.and_then(|c| c.4).map(|w| w.1).or(zero),
+                conf_high_wild: cell.and_then(|c| c.4).map(|w| w.2).or(zero),
+                reference: k == -1,
+            }
+        })
+        .collect();
+    let result = es.model.clone();
+    let inference = pilot::inference(df, PANEL_FE, params, Some(es))?;
+    Ok((result, event_table(&rows)?, inference))
+}
+
+fn event_table(rows: &[EventRow]) -> Result<DataFrame> {
+    TableBuilder::new()
         .i32("rel_year", rows.iter().map(|r| Some(r.rel_year)).collect())
         .f64("estimate", rows.iter().map(|r| r.estimate).collect())
         .f64("std_error", rows.iter().map(|r| r.std_error).collect())
@@ -272,8 +334,7 @@ pub fn event_study(
             "reference",
             rows.iter().map(|r| Some(r.reference)).collect(),
         )
-        .build()?;
-    Ok((result, table))
+        .build()
 }
 
 /// Province-specific effects of lagged spending on output growth, one regression per window

@@ -43,6 +43,10 @@ pub struct ModelsParams {
     /// Seed of the bootstrap, so reruns give the same p-values.
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// Permutations of randomization inference for the pilot (treatment paths reshuffled
+    /// among provinces).
+    #[serde(default = "default_ri_permutations")]
+    pub ri_permutations: usize,
     /// Years before and after the pilot start shown in the event study (the ends are binned).
     #[serde(default = "default_event_window")]
     pub event_window: [i32; 2],
@@ -61,7 +65,10 @@ fn default_draws() -> usize {
     9_999
 }
 fn default_seed() -> u64 {
-    20_201_120
+    crate::stats::DEFAULT_SEED
+}
+fn default_ri_permutations() -> usize {
+    999
 }
 fn default_event_window() -> [i32; 2] {
     [-5, 5]
@@ -73,6 +80,7 @@ impl Default for ModelsParams {
             specs: default_specs(),
             bootstrap_draws: default_draws(),
             seed: default_seed(),
+            ri_permutations: default_ri_permutations(),
             event_window: default_event_window(),
         }
     }
@@ -204,6 +212,9 @@ impl Pipeline {
                 path,
                 format!("name = \"{}\" must be a plain folder name", file.name),
             ));
+        }
+        if let Some(p) = &file.pilot {
+            p.check().map_err(|m| Error::config(path, m))?;
         }
         let mut names = std::collections::BTreeSet::new();
         for s in &file.sources {

@@ -124,6 +124,8 @@ pub struct ReportData {
     pub achievement: Option<Vec<AchievementRow>>,
     pub coefficients: Option<Vec<Coefficient>>,
     pub event_study: Option<Vec<EventRow>>,
+    /// `models/pilot_inference.json`, when the run had a pilot.
+    pub pilot_inference: Option<crate::models::pilot::PilotInference>,
     pub models: Vec<ModelSummary>,
     pub flags: Vec<FlagRow>,
     /// Provinces the panel marks as pilot.
@@ -272,6 +274,14 @@ impl ReportData {
         }
         if let Some(df) = read_optional(out, "models/event_study.parquet", &mut missing)? {
             d.event_study = Some(read_event_study(&df)?);
+        }
+        let pi = out.join("models/pilot_inference.json");
+        if pi.exists() {
+            let bytes = std::fs::read(&pi).map_err(|e| Error::io(&pi, e))?;
+            d.pilot_inference =
+                Some(serde_json::from_slice(&bytes).map_err(|e| {
+                    Error::data(&pi, None, format!("not a pilot inference file: {e}"))
+                })?);
         }
         d.models = read_models(&out.join("models"))?;
         if d.models.is_empty() {
@@ -513,6 +523,7 @@ fn read_models(dir: &Path) -> Result<Vec<ModelSummary>> {
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.file_stem().is_none_or(|s| s != "pilot_inference"))
         .collect();
     paths.sort();
     for path in paths {

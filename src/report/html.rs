@@ -250,6 +250,11 @@ pub fn render(
     ));
     h.push_str(&figure(charts, "spending_vs_growth", ctx));
     h.push_str(&figure(charts, "event_study", ctx));
+    if let Some(p) = &d.pilot_inference {
+        for line in super::pilot::sentences(p, lang) {
+            h.push_str(&format!("<p class=\"note\">{}</p>", esc(&line)));
+        }
+    }
     h.push_str(&figure(charts, "output_small_multiples", ctx));
     h.push_str("</section>\n");
 

@@ -115,6 +115,11 @@ table! {
     SrcLocal => ("Khuyến công địa phương", "Local"),
     SrcOther => ("Nguồn khác, đối ứng", "Other, counterpart"),
 
+    PilotAtt => ("Tác động bình quân của thí điểm sau khi bắt đầu (ATT, thí điểm từ {starts}): {att} (p cụm {p}; bootstrap cụm hoang dã theo {cluster}, {g} cụm, trọng số {weights}: p {pw}, KTC 95% {lo} đến {hi}; suy luận hoán vị, {perms} lần hoán vị đường xử lý giữa các tỉnh: p {pri}).", "Average pilot effect after the start (ATT, pilot from {starts}): {att} (clustered p {p}; wild cluster bootstrap by {cluster}, {g} clusters, {weights} weights: p {pw}, 95% CI {lo} to {hi}; randomization inference, {perms} reshuffles of treatment paths among provinces: p {pri})."),
+    PilotFewTreated => ("Cảnh báo: chỉ {t} tỉnh được thí điểm (dưới khoảng 10), nên sai số chuẩn theo cụm quá lạc quan; hãy dựa vào p bootstrap và p hoán vị.", "Warning: only {t} provinces were in the pilot (fewer than about 10), so clustered standard errors are too optimistic; rely on the bootstrap and randomization-inference p-values."),
+    PilotPretrend => ("Kiểm định đồng thời xu hướng trước thí điểm (mọi năm trước, trừ năm gốc, bằng 0): F({df1}, {df2}) = {f}, p {p}.", "Joint pre-trend test (every pre-pilot year other than the reference is zero): F({df1}, {df2}) = {f}, p {p}."),
+    PilotAlwaysTreated => ("Bỏ khỏi ước lượng các năm bắt đầu không có năm quan sát nào trước đó: {years}.", "Start years with no earlier observed year were left out of the estimation: {years}."),
+
     StFlagged => ("Dàn trải, hiệu quả thấp", "Scattered, low impact"),
     StScatteredEffective => ("Dàn trải, có hiệu quả", "Scattered, effective"),
     StFocusedLowImpact => ("Tập trung, hiệu quả thấp", "Focused, low impact"),

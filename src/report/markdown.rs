@@ -145,6 +145,13 @@ pub fn render(d: &ReportData, facts: &Findings, charts: &Charts, ctx: &ReportCon
         "output_small_multiples",
     ] {
         m.push_str(&chart_md(charts, c, ctx));
+        if c == "event_study"
+            && let Some(p) = &d.pilot_inference
+        {
+            for line in super::pilot::sentences(p, lang) {
+                m.push_str(&format!("{}\n\n", esc(&line)));
+            }
+        }
     }
 
     m.push_str(&format!("## {}\n\n", esc(t(lang, K::SecQuality))));

@@ -13,6 +13,7 @@ pub mod fixture;
 pub mod html;
 pub mod i18n;
 pub mod markdown;
+pub mod pilot;
 pub mod real;
 pub mod real_data;
 pub mod real_tables;

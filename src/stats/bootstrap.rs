@@ -85,7 +85,7 @@ impl Default for WildOptions {
     fn default() -> Self {
         WildOptions {
             draws: DEFAULT_DRAWS,
-            seed: 20_201_126,
+            seed: crate::stats::DEFAULT_SEED,
             weights: BootWeights::Webb,
             null: 0.0,
             alpha: 0.05,

@@ -169,24 +169,48 @@ pub struct DemeanInfo {
 pub struct Demeaner<'a> {
     factors: &'a [Factor],
     inv_counts: Vec<Vec<f64>>,
+    /// Observation weights (weighted least squares): group means become weighted means.
+    weights: Option<&'a [f64]>,
     pub tol: f64,
     pub max_iter: usize,
 }
 
 impl<'a> Demeaner<'a> {
     pub fn new(factors: &'a [Factor], tol: f64, max_iter: usize) -> Self {
+        Self::weighted(factors, None, tol, max_iter)
+    }
+
+    /// A demeaner whose projections are weighted by `weights` (one per row, positive): the
+    /// result is orthogonal to the dummies in the weighted inner product, as WLS needs.
+    pub fn weighted(
+        factors: &'a [Factor],
+        weights: Option<&'a [f64]>,
+        tol: f64,
+        max_iter: usize,
+    ) -> Self {
         let inv_counts = factors
             .iter()
             .map(|f| {
-                f.counts()
+                let totals: Vec<f64> = match weights {
+                    None => f.counts().into_iter().map(f64::from).collect(),
+                    Some(w) => {
+                        let mut t = vec![0.0; f.levels];
+                        for (&c, &wi) in f.codes.iter().zip(w) {
+                            t[c as usize] += wi;
+                        }
+                        t
+                    }
+                };
+                totals
                     .into_iter()
-                    .map(|c| if c == 0 { 0.0 } else { 1.0 / c as f64 })
+                    .map(|c| if c == 0.0 { 0.0 } else { 1.0 / c })
                     .collect()
             })
             .collect();
         Demeaner {
             factors,
             inv_counts,
+            weights,
             tol,
             max_iter,
         }
@@ -224,8 +248,17 @@ impl<'a> Demeaner<'a> {
             .map(|f| {
                 let mut s = vec![0.0; f.levels * m];
                 for (j, col) in cols.iter().enumerate() {
-                    for (&c, &v) in f.codes.iter().zip(col.iter()) {
-                        s[c as usize * m + j] += v;
+                    match self.weights {
+                        None => {
+                            for (&c, &v) in f.codes.iter().zip(col.iter()) {
+                                s[c as usize * m + j] += v;
+                            }
+                        }
+                        Some(w) => {
+                            for ((&c, &v), &wi) in f.codes.iter().zip(col.iter()).zip(w) {
+                                s[c as usize * m + j] += wi * v;
+                            }
+                        }
                     }
                 }
                 s
@@ -331,7 +364,19 @@ impl<'a> Demeaner<'a> {
             let f = &self.factors[target];
             acc.clear();
             acc.extend_from_slice(&sums[target]);
-            if q == 2 {
+            if let Some(w) = self.weights {
+                for (i, (&code, &wi)) in f.codes.iter().zip(w).enumerate() {
+                    let base = code as usize * m;
+                    for (r, (g, &o)) in self.factors.iter().zip(offsets).enumerate() {
+                        if r != target {
+                            let src = (o + g.codes[i] as usize) * m;
+                            for j in 0..m {
+                                acc[base + j] -= wi * x[src + j];
+                            }
+                        }
+                    }
+                }
+            } else if q == 2 {
                 let other = &self.factors[1 - target];
                 let o = offsets[1 - target] * m;
                 let ox = &x[o..o + other.levels * m];
@@ -460,6 +505,35 @@ mod tests {
         let mut fitted: Vec<f64> = y0.iter().zip(&y).map(|(a, b)| a - b).collect();
         d.demean(&mut fitted);
         assert!(fitted.iter().all(|v| v.abs() < 1e-10));
+    }
+
+    #[test]
+    fn weighted_demeaning_is_orthogonal_in_the_weighted_inner_product() {
+        // Residuals of WLS on firm and year dummies satisfy Σ_{i∈g} w_i r_i = 0 in every group.
+        let firm = Factor::from_codes(&[0, 0, 0, 1, 1, 2, 2, 2, 3, 3]);
+        let year = Factor::from_codes(&[0, 1, 2, 0, 2, 1, 2, 0, 1, 2]);
+        let w = [1.0, 2.0, 0.5, 3.0, 1.0, 1.5, 2.5, 0.2, 1.0, 4.0];
+        let fs = vec![firm.clone(), year.clone()];
+        let d = Demeaner::weighted(&fs, Some(&w), 1e-14, 10_000);
+        let mut y = vec![1.0, 2.5, -0.3, 4.0, 2.0, 0.7, 1.1, -2.0, 3.3, 0.4];
+        let y0 = y.clone();
+        assert!(d.demean(&mut y).converged);
+        for f in [&firm, &year] {
+            let mut s = vec![0.0; f.levels];
+            for ((&c, &v), wi) in f.codes.iter().zip(&y).zip(&w) {
+                s[c as usize] += wi * v;
+            }
+            assert!(s.iter().all(|v| v.abs() < 1e-10), "{s:?}");
+        }
+        let mut fitted: Vec<f64> = y0.iter().zip(&y).map(|(a, b)| a - b).collect();
+        d.demean(&mut fitted);
+        assert!(fitted.iter().all(|v| v.abs() < 1e-10));
+        // One effect: the weighted group mean, by hand for firm 0: (1·1 + 2·2.5 + 0.5·(−0.3)) / 3.5.
+        let one = vec![firm.clone()];
+        let mut z = y0.clone();
+        Demeaner::weighted(&one, Some(&w), 1e-14, 100).demean(&mut z);
+        let mean0 = (1.0 + 5.0 - 0.15) / 3.5;
+        assert!((z[0] - (1.0 - mean0)).abs() < 1e-12);
     }
 
     #[test]

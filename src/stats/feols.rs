@@ -38,6 +38,39 @@ pub enum Vcov<'a> {
     Cluster(Vec<Groups<'a>>),
 }
 
+/// How fixed effects enter K of the small-sample factor (fixest's `fixef.K`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixefK {
+    /// Levels of an effect nested in a cluster variable are not counted (fixest's default).
+    #[default]
+    Nested,
+    /// Every level counts (Stata's `areg`, statsmodels with dummies).
+    Full,
+    /// No fixed-effect level counts.
+    None,
+}
+
+/// Small-sample conventions (fixest's `ssc()`): fixest's defaults unless changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Ssc {
+    pub fixef_k: FixefK,
+    /// G/(G−1) on clustered variances.
+    pub cluster_adj: bool,
+    /// Normal instead of t distribution for p-values and intervals.
+    pub normal: bool,
+}
+
+impl Default for Ssc {
+    fn default() -> Self {
+        Ssc {
+            fixef_k: FixefK::Nested,
+            cluster_adj: true,
+            normal: false,
+        }
+    }
+}
+
 /// What to fit. All slices have the same length N; rows with `keep[i] == false` (if given) are
 /// left out before anything else.
 #[derive(Debug, Clone)]
@@ -51,6 +84,11 @@ pub struct FeolsSpec<'a> {
     pub tol: f64,
     pub max_iter: usize,
     pub keep: Option<&'a [bool]>,
+    /// Observation weights (weighted least squares, as fixest's `weights`): rows with weight 0
+    /// are left out (counted in `n_zero_weight`), a negative weight is an error, a missing
+    /// (non-finite) weight leaves the row out like any missing value.
+    pub weights: Option<&'a [f64]>,
+    pub ssc: Ssc,
 }
 
 /// Default demeaning tolerance: tight enough to agree with fixest/pyfixest to 1e-8 relative.
@@ -72,6 +110,8 @@ impl<'a> FeolsSpec<'a> {
             tol: DEFAULT_TOL,
             max_iter: DEFAULT_MAX_ITER,
             keep: None,
+            weights: None,
+            ssc: Ssc::default(),
         }
     }
 }
@@ -96,6 +136,8 @@ pub struct FeolsFit {
     pub vcov: Vec<f64>,
     pub nobs: usize,
     pub n_singletons: usize,
+    /// Rows left out for a zero weight.
+    pub n_zero_weight: usize,
     /// Levels of each fixed effect among the rows used, in the order given.
     pub fe_levels: Vec<(String, usize)>,
     /// Degrees of freedom of the t distribution.
@@ -117,6 +159,13 @@ pub struct FeolsFit {
     pub converged: bool,
     /// Number of clusters per cluster variable (empty unless clustered).
     pub n_clusters: Vec<usize>,
+    /// The factor the variance was multiplied by ((N−1)/(N−K) · G/(G−1) when clustered,
+    /// N/(N−K) hetero, 1 iid whose σ² divides by N−K) and the conventions used.
+    pub ssc_factor: f64,
+    pub ssc: Ssc,
+    /// A two-way clustered variance that was not positive semi-definite had its negative
+    /// eigenvalues set to zero (as fixest does).
+    pub eigenvalue_fix: bool,
 }
 
 impl FeolsFit {
@@ -132,6 +181,10 @@ pub struct Design {
     pub n_input: usize,
     pub kept: Vec<bool>,
     pub n_singletons: usize,
+    pub n_zero_weight: usize,
+    /// Weights of the rows used (None: unweighted). `y` and `x` are already multiplied by
+    /// their square roots, so ordinary least squares on them is weighted least squares.
+    pub weights: Option<Vec<f64>>,
     pub factors: Vec<Factor>,
     pub fe_names: Vec<String>,
     /// Demeaned outcome and the regressors that survived the collinearity screen (with the
@@ -192,6 +245,27 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
             *k = false;
         }
     }
+    let mut n_zero_weight = 0;
+    if let Some(w) = spec.weights {
+        check_len(n, "weights", w.len())?;
+        for (i, k) in kept.iter_mut().enumerate() {
+            if !*k {
+                continue;
+            }
+            let wi = w[i];
+            if !wi.is_finite() {
+                *k = false;
+            } else if wi < 0.0 {
+                return Err(StatsError::Invalid(format!(
+                    "negative weight {wi} in row {}; weights must be zero or positive",
+                    i + 1
+                )));
+            } else if wi == 0.0 {
+                *k = false;
+                n_zero_weight += 1;
+            }
+        }
+    }
     let fe_slices: Vec<&[u32]> = spec.fixed_effects.iter().map(|g| g.codes).collect();
     let n_singletons = if spec.drop_singletons {
         drop_singletons(&fe_slices, &mut kept)
@@ -215,6 +289,7 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
             .map(|(x, _)| *x)
             .collect()
     };
+    let weights: Option<Vec<f64>> = spec.weights.map(select);
     let mut cols: Vec<Vec<f64>> = Vec::with_capacity(spec.regressors.len() + 2);
     let mut names: Vec<String> = Vec::new();
     cols.push(select(spec.y.values));
@@ -226,15 +301,44 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
         cols.push(select(c.values));
         names.push(c.name.to_string());
     }
-    let y_mean = cols[0].iter().sum::<f64>() / nobs as f64;
-    let tss: f64 = cols[0].iter().map(|v| (v - y_mean).powi(2)).sum();
-    let raw_ss: Vec<f64> = cols[1..]
-        .iter()
-        .map(|c| c.iter().map(|v| v * v).sum())
-        .collect();
+    let (tss, raw_ss): (f64, Vec<f64>) = match &weights {
+        None => {
+            let m = cols[0].iter().sum::<f64>() / nobs as f64;
+            (
+                cols[0].iter().map(|v| (v - m).powi(2)).sum(),
+                cols[1..]
+                    .iter()
+                    .map(|c| c.iter().map(|v| v * v).sum())
+                    .collect(),
+            )
+        }
+        Some(w) => {
+            let sw: f64 = w.iter().sum();
+            let m = cols[0].iter().zip(w).map(|(v, w)| v * w).sum::<f64>() / sw;
+            (
+                cols[0]
+                    .iter()
+                    .zip(w)
+                    .map(|(v, w)| w * (v - m).powi(2))
+                    .sum(),
+                cols[1..]
+                    .iter()
+                    .map(|c| c.iter().zip(w).map(|(v, w)| w * v * v).sum())
+                    .collect(),
+            )
+        }
+    };
     let clock = std::time::Instant::now();
-    let demeaner = Demeaner::new(&factors, spec.tol, spec.max_iter);
+    let demeaner = Demeaner::weighted(&factors, weights.as_deref(), spec.tol, spec.max_iter);
     let infos = demeaner.demean_all(&mut cols);
+    if let Some(w) = &weights {
+        let root: Vec<f64> = w.iter().map(|v| v.sqrt()).collect();
+        for c in cols.iter_mut() {
+            for (v, r) in c.iter_mut().zip(&root) {
+                *v *= r;
+            }
+        }
+    }
     tracing::debug!(
         secs = clock.elapsed().as_secs_f64(),
         iterations = infos.iter().map(|i| i.iterations).max().unwrap_or(0),
@@ -299,6 +403,8 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
         n_input: n,
         kept,
         n_singletons,
+        n_zero_weight,
+        weights,
         factors,
         fe_names: spec
             .fixed_effects
@@ -398,7 +504,7 @@ pub fn feols(spec: &FeolsSpec) -> Result<FeolsFit, StatsError> {
         Vcov::Hetero => VcovKind::Hetero,
         Vcov::Cluster(_) => VcovKind::Cluster,
     };
-    fit_design(design, kind, &clusters)
+    fit_design(design, kind, &clusters, spec.ssc)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -413,6 +519,7 @@ pub fn fit_design(
     design: Design,
     kind: VcovKind,
     clusters: &[(String, Factor)],
+    ssc: Ssc,
 ) -> Result<FeolsFit, StatsError> {
     let n = design.nobs();
     let k = design.x.len();
@@ -449,17 +556,23 @@ pub fn fit_design(
             any
         })
         .collect();
-    let df_k = k + design.k_fe_adjusted(if kind == VcovKind::Cluster {
-        &nested
-    } else {
-        &[]
-    });
+    let df_k = k + match ssc.fixef_k {
+        FixefK::Nested => design.k_fe_adjusted(if kind == VcovKind::Cluster {
+            &nested
+        } else {
+            &[]
+        }),
+        FixefK::Full => design.k_fe_adjusted(&[]),
+        FixefK::None => 0,
+    };
     if n <= df_k {
         return Err(StatsError::TooFewObservations(format!(
             "{n} observations for {df_k} parameters"
         )));
     }
     let nf = n as f64;
+    let mut ssc_factor = 1.0;
+    let mut eigenvalue_fix = false;
     let (vcov, df_t, n_clusters) = match kind {
         VcovKind::Iid => {
             let s2 = rss / (nf - df_k as f64);
@@ -482,6 +595,7 @@ pub fn fit_design(
             }
             symmetrise_lower(&mut meat, k);
             let adj = nf / (nf - df_k as f64);
+            ssc_factor = adj;
             let v = linalg::sandwich(&bread, &meat, k);
             (
                 v.iter().map(|x| x * adj).collect(),
@@ -507,7 +621,9 @@ pub fn fit_design(
                 ));
             }
             let g = g_min as f64;
-            let adj = (nf - 1.0) / (nf - df_k as f64) * g / (g - 1.0);
+            let g_adj = if ssc.cluster_adj { g / (g - 1.0) } else { 1.0 };
+            let adj = (nf - 1.0) / (nf - df_k as f64) * g_adj;
+            ssc_factor = adj;
             let mut v = vec![0.0; k * k];
             for (f, sign) in &parts {
                 let meat = cluster_meat(&design.x, &resid, f);
@@ -516,10 +632,27 @@ pub fn fit_design(
                     *acc += sign * adj * p;
                 }
             }
+            // fixest ≥ 0.13: a multiway variance with a negative variance on its diagonal
+            // (a standard error that would be NaN) is made positive semi-definite.
+            if clusters.len() == 2
+                && (0..k).any(|j| v[j * k + j] < 0.0)
+                && let Some(fixed) = linalg::psd_fix(&v, k)
+            {
+                v = fixed;
+                eigenvalue_fix = true;
+                tracing::info!(
+                    "two-way clustered variance was not positive semi-definite; negative \
+                     eigenvalues set to zero"
+                );
+            }
             (v, g - 1.0, clusters.iter().map(|(_, f)| f.levels).collect())
         }
     };
-    let terms = make_terms(&design.names, &beta, &vcov, df_t)?;
+    let terms = if ssc.normal {
+        make_terms(&design.names, &beta, &vcov, f64::INFINITY)?
+    } else {
+        make_terms(&design.names, &beta, &vcov, df_t)?
+    };
     let r2 = if design.tss > 0.0 {
         1.0 - rss / design.tss
     } else {
@@ -537,6 +670,7 @@ pub fn fit_design(
         vcov,
         nobs: n,
         n_singletons: design.n_singletons,
+        n_zero_weight: design.n_zero_weight,
         fe_levels: design
             .fe_names
             .iter()
@@ -554,6 +688,9 @@ pub fn fit_design(
         demean_iterations: design.demean_iterations,
         converged: design.converged,
         n_clusters,
+        ssc_factor,
+        ssc,
+        eigenvalue_fix,
     })
 }
 
@@ -596,9 +733,21 @@ pub fn make_terms(
     df: f64,
 ) -> Result<Vec<Term>, StatsError> {
     let k = beta.len();
-    let dist = StudentsT::new(0.0, 1.0, df)
-        .map_err(|e| StatsError::Invalid(format!("t distribution with {df} df: {e}")))?;
-    let crit = dist.inverse_cdf(0.975);
+    // df = ∞: the normal distribution.
+    let normal = statrs::distribution::Normal::new(0.0, 1.0)
+        .map_err(|e| StatsError::Invalid(format!("normal distribution: {e}")))?;
+    let dist = if df.is_infinite() {
+        None
+    } else {
+        Some(
+            StudentsT::new(0.0, 1.0, df)
+                .map_err(|e| StatsError::Invalid(format!("t distribution with {df} df: {e}")))?,
+        )
+    };
+    let sf = |x: f64| dist.as_ref().map_or_else(|| normal.sf(x), |d| d.sf(x));
+    let crit = dist
+        .as_ref()
+        .map_or_else(|| normal.inverse_cdf(0.975), |d| d.inverse_cdf(0.975));
     Ok((0..k)
         .map(|j| {
             // A two-way clustered variance can come out negative; pyfixest then reports NaN
@@ -615,7 +764,7 @@ pub fn make_terms(
                 p_value: if t.is_nan() {
                     f64::NAN
                 } else {
-                    2.0 * dist.sf(t.abs())
+                    2.0 * sf(t.abs())
                 },
                 conf_low: beta[j] - crit * se,
                 conf_high: beta[j] + crit * se,

@@ -10,6 +10,12 @@ pub mod linalg;
 pub mod multiple;
 pub mod ri;
 pub mod rng;
+pub mod wald;
+
+/// The one default seed of every resampling routine (wild bootstrap, randomization inference),
+/// used alike by the `model` command, the pipeline and the library, so the same model gives the
+/// same p-values wherever it is fitted.
+pub const DEFAULT_SEED: u64 = 20_201_120;
 
 /// Why a statistical routine could not produce a result.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

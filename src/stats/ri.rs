@@ -12,7 +12,7 @@
 //! out once, by Frisch–Waugh–Lovell). Permutation p uses a generator seeded from (seed, p).
 
 use super::StatsError;
-use super::demean::Demeaner;
+use super::demean::{Demeaner, Factor};
 use super::feols::{self, FeolsSpec, Groups, Vcov, dot};
 use super::linalg;
 use super::rng::Rng;
@@ -30,7 +30,7 @@ impl Default for RiOptions {
     fn default() -> Self {
         RiOptions {
             permutations: 999,
-            seed: 20_201_126,
+            seed: crate::stats::DEFAULT_SEED,
         }
     }
 }
@@ -50,6 +50,32 @@ pub struct RiResult {
     /// 2.5% and 97.5% quantiles of the permuted coefficients (the null distribution).
     pub null_q025: f64,
     pub null_q975: f64,
+    /// Randomization-t: the t statistic of the fitted model (its variance), and the share of
+    /// permutations whose t is at least as extreme (fixest/pyfixest "randomization-t").
+    pub t_statistic: f64,
+    pub t_p_value: f64,
+    /// True when every distinct permutation was used once (few clusters): the p-values are
+    /// then exact, counted as #{at least as extreme} / #permutations.
+    pub exact: bool,
+    /// Column whose levels the permutations stayed within, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strata: Option<String>,
+}
+
+/// Every permutation of `0..n`, in lexicographic order.
+fn all_permutations(n: usize) -> Vec<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut p: Vec<u32> = (0..n as u32).collect();
+    loop {
+        out.push(p.clone());
+        // Next permutation (lexicographic); stop after the last.
+        let Some(i) = (1..n).rev().find(|&i| p[i - 1] < p[i]) else {
+            return out;
+        };
+        let j = (i..n).rev().find(|&j| p[j] > p[i - 1]).unwrap_or(i);
+        p.swap(i - 1, j);
+        p[i..].reverse();
+    }
 }
 
 /// Runs randomization inference for regressor `term`, whose values are permuted between the
@@ -59,6 +85,19 @@ pub fn randomization_inference(
     term: &str,
     unit: Groups,
     time: Option<&[u32]>,
+    opts: &RiOptions,
+) -> Result<RiResult, StatsError> {
+    randomization_inference_within(spec, term, unit, time, None, opts)
+}
+
+/// As `randomization_inference`, with permutations only among clusters of the same stratum
+/// (`strata`: per-row codes, constant within a cluster).
+pub fn randomization_inference_within(
+    spec: &FeolsSpec,
+    term: &str,
+    unit: Groups,
+    time: Option<&[u32]>,
+    strata: Option<Groups>,
     opts: &RiOptions,
 ) -> Result<RiResult, StatsError> {
     let n_in = spec.y.values.len();
@@ -116,6 +155,72 @@ pub fn randomization_inference(
             }
         }
     }
+    // Clusters by stratum (one stratum without strata).
+    let mut stratum_of = vec![u32::MAX; g];
+    if let Some(st) = &strata {
+        if st.codes.len() != n_in {
+            return Err(StatsError::Invalid(
+                "the strata column must have one value per row".into(),
+            ));
+        }
+        let sf = design.factor_of(st.codes);
+        for (r, &c) in units.codes.iter().enumerate() {
+            let s = &mut stratum_of[c as usize];
+            if *s == u32::MAX {
+                *s = sf.codes[r];
+            } else if *s != sf.codes[r] {
+                return Err(StatsError::Invalid(format!(
+                    "strata column {} varies within a {} cluster; strata must group whole \
+                     clusters",
+                    st.name, unit.name
+                )));
+            }
+        }
+    } else {
+        stratum_of.iter_mut().for_each(|s| *s = 0);
+    }
+    let n_strata = stratum_of
+        .iter()
+        .map(|&s| s as usize + 1)
+        .max()
+        .unwrap_or(1);
+    let members: Vec<Vec<u32>> = (0..n_strata)
+        .map(|s| {
+            (0..g as u32)
+                .filter(|&c| stratum_of[c as usize] == s as u32)
+                .collect()
+        })
+        .collect();
+    // All distinct permutations when there are few enough (exact p-values).
+    let total: Option<usize> = members.iter().try_fold(1usize, |acc, m| {
+        (1..=m.len()).try_fold(acc, |a, k| a.checked_mul(k))
+    });
+    let enumerate = total.is_some_and(|t| t <= opts.permutations);
+    let perm_list: Vec<Vec<u32>> = if enumerate {
+        let mut list: Vec<Vec<u32>> = vec![(0..g as u32).collect()];
+        for m in &members {
+            let local = all_permutations(m.len());
+            let mut next = Vec::with_capacity(list.len() * local.len());
+            for base in &list {
+                for lp in &local {
+                    let mut p = base.clone();
+                    for (i, &c) in m.iter().enumerate() {
+                        p[c as usize] = m[lp[i] as usize];
+                    }
+                    next.push(p);
+                }
+            }
+            list = next;
+        }
+        list
+    } else {
+        Vec::new()
+    };
+    let n_perms = if enumerate {
+        perm_list.len()
+    } else {
+        opts.permutations
+    };
     let treated_clusters = (0..g as u32)
         .filter(|&c| path.iter().any(|((u, _), v)| *u == c && *v != 0.0))
         .count();
@@ -154,25 +259,88 @@ pub fn randomization_inference(
         out
     };
     let r_y = partial(&design.y);
-    let demeaner = Demeaner::new(&design.factors, design.tol, design.max_iter);
-    let coef_of = |d: &[f64]| -> f64 {
+    let demeaner = Demeaner::weighted(
+        &design.factors,
+        design.weights.as_deref(),
+        design.tol,
+        design.max_iter,
+    );
+    let root_w: Option<Vec<f64>> = design
+        .weights
+        .as_ref()
+        .map(|w| w.iter().map(|v| v.sqrt()).collect());
+    // The t statistic's variance as the model's, by Frisch–Waugh–Lovell, without the
+    // small-sample factor (a constant that cancels in the comparison).
+    let var_parts: Vec<(Factor, f64)> = match &spec.vcov {
+        Vcov::Cluster(cs) => {
+            let fs: Vec<Factor> = cs.iter().map(|c| design.factor_of(c.codes)).collect();
+            let mut parts: Vec<(Factor, f64)> = fs.iter().map(|f| (f.clone(), 1.0)).collect();
+            if fs.len() == 2 {
+                parts.push((Factor::interact(&fs[0], &fs[1]), -1.0));
+            }
+            parts
+        }
+        _ => Vec::new(),
+    };
+    let hetero = matches!(spec.vcov, Vcov::Hetero);
+    let stat_of = |dp: &[f64]| -> (f64, f64) {
+        let dd = dot(dp, dp);
+        let b = dot(dp, &r_y) / dd;
+        let e: Vec<f64> = r_y.iter().zip(dp).map(|(y, d)| y - b * d).collect();
+        let meat = if !var_parts.is_empty() {
+            var_parts
+                .iter()
+                .map(|(f, sign)| {
+                    let mut s = vec![0.0; f.levels];
+                    for ((&c, di), ei) in f.codes.iter().zip(dp).zip(&e) {
+                        s[c as usize] += di * ei;
+                    }
+                    sign * s.iter().map(|v| v * v).sum::<f64>()
+                })
+                .sum::<f64>()
+        } else if hetero {
+            dp.iter().zip(&e).map(|(d, e)| d * d * e * e).sum::<f64>()
+        } else {
+            dot(&e, &e) * dd
+        };
+        let var = meat / (dd * dd);
+        (b, if var > 0.0 { b / var.sqrt() } else { f64::NAN })
+    };
+    let coef_of = |d: &[f64]| -> (f64, f64) {
         let mut dd = d.to_vec();
         demeaner.demean(&mut dd);
-        let dp = partial(&dd);
-        dot(&dp, &r_y) / dot(&dp, &dp)
+        if let Some(r) = &root_w {
+            for (v, r) in dd.iter_mut().zip(r) {
+                *v *= r;
+            }
+        }
+        stat_of(&partial(&dd))
     };
-    let estimate = {
-        let dp = partial(&design.x[j]);
-        dot(&dp, &r_y) / dot(&dp, &dp)
-    };
+    let (estimate, t_raw) = stat_of(&partial(&design.x[j]));
+    let t_statistic = feols::feols(spec)
+        .ok()
+        .and_then(|f| f.term(term).map(|t| t.statistic))
+        .unwrap_or(f64::NAN);
     let unit_codes = &units.codes;
     let time_codes = times.as_ref().map(|t| &t.codes);
-    let perms: Vec<f64> = (0..opts.permutations)
+    let draws: Vec<(f64, f64)> = (0..n_perms)
         .into_par_iter()
         .map(|p| {
-            let mut rng = Rng::new(opts.seed ^ (p as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
-            let mut perm: Vec<u32> = (0..g as u32).collect();
-            rng.shuffle(&mut perm);
+            let perm: Vec<u32> = if enumerate {
+                perm_list[p].clone()
+            } else {
+                let mut rng =
+                    Rng::new(opts.seed ^ (p as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+                let mut perm: Vec<u32> = (0..g as u32).collect();
+                for m in &members {
+                    let mut shuffled = m.clone();
+                    rng.shuffle(&mut shuffled);
+                    for (&c, &to) in m.iter().zip(&shuffled) {
+                        perm[c as usize] = to;
+                    }
+                }
+                perm
+            };
             // Row of cluster c takes the path of cluster perm[c] at its own time; a time the
             // donor cluster never had counts as untreated.
             let d: Vec<f64> = (0..n)
@@ -185,8 +353,19 @@ pub fn randomization_inference(
             coef_of(&d)
         })
         .collect();
+    let perms: Vec<f64> = draws.iter().map(|d| d.0).collect();
     let thresh = estimate.abs() * (1.0 - 1e-12);
     let exceed = perms.iter().filter(|b| b.abs() >= thresh).count();
+    let t_thresh = t_raw.abs() * (1.0 - 1e-12);
+    let t_exceed = draws.iter().filter(|d| d.1.abs() >= t_thresh).count();
+    // Sampled permutations: (1 + #) / (1 + P); all of them (the identity included): # / P.
+    let pv = |k: usize| {
+        if enumerate {
+            k as f64 / n_perms as f64
+        } else {
+            (1 + k) as f64 / (1 + n_perms) as f64
+        }
+    };
     let mut sorted: Vec<f64> = perms.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let q = |p: f64| {
@@ -202,13 +381,17 @@ pub fn randomization_inference(
         term: term.to_string(),
         unit: unit.name.to_string(),
         estimate,
-        p_value: (1 + exceed) as f64 / (1 + opts.permutations) as f64,
-        permutations: opts.permutations,
+        p_value: pv(exceed),
+        permutations: n_perms,
         seed: opts.seed,
         clusters: g,
         treated_clusters,
         null_q025: q(0.025),
         null_q975: q(0.975),
+        t_statistic,
+        t_p_value: pv(t_exceed),
+        exact: enumerate,
+        strata: strata.map(|s| s.name.to_string()),
     })
 }
 

@@ -5,6 +5,7 @@ mod ingest_boundary;
 mod ingest_layouts;
 mod ingest_real;
 mod model;
+mod model_more;
 mod pipeline;
 mod real;
 mod refresh;

@@ -6,11 +6,34 @@ use khuyencong::models::{self, ModelOptions, VcovSpec};
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pyfixest")
 }
 
-fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
+/// `khuyencong model` with one formula and no weights.
+pub(crate) fn run_cmd(
+    data: &std::path::Path,
+    formula: &str,
+    vcov: &str,
+    fixef_rm: &str,
+    format: &str,
+    bootstrap: Option<models::BootstrapSpec>,
+) -> khuyencong::Result<String> {
+    models::run_model_command(&models::ModelCommand {
+        data: data.to_path_buf(),
+        formulas: vec![formula.to_string()],
+        vcov: vcov.into(),
+        fixef_rm: fixef_rm.into(),
+        format: format.into(),
+        weights: None,
+        panel_id: None,
+        ssc: None,
+        ri: None,
+        bootstrap,
+    })
+}
+
+pub(crate) fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
     (a - b).abs() <= rel * a.abs().max(b.abs()) + abs
 }
 
@@ -22,6 +45,8 @@ fn check_fixture(name: &str, rel: f64) {
     let opts = ModelOptions {
         vcov: VcovSpec::parse(want["vcov"].as_str().unwrap()).unwrap(),
         drop_singletons: want["fixef_rm"] == "singleton",
+        weights: want["weights"].as_str().map(str::to_string),
+        panel_id: Some(("firm_id".into(), "year".into())),
         ..Default::default()
     };
     let got = models::fit_formula(&df, want["formula"].as_str().unwrap(), &opts).unwrap();
@@ -59,6 +84,21 @@ fn check_fixture(name: &str, rel: f64) {
         let g = got
             .coefficient(term)
             .unwrap_or_else(|| panic!("{name}: no term {term}"));
+        // A two-way variance with a negative diagonal: fixest (≥ 0.13) clips its negative
+        // eigenvalues, pyfixest does not; the fixture holds the clipped standard errors
+        // (numpy, from pyfixest's matrix).
+        if let Some(se) = w["std_error_eigen_fixed"].as_f64() {
+            assert!(got.eigenvalue_fix, "{name}: eigenvalue fix expected");
+            let est = w["estimate"].as_f64().unwrap();
+            assert!(close(g.estimate, est, rel, 0.0), "{name}: {term} estimate");
+            assert!(
+                close(g.std_error, se, rel, 0.0),
+                "{name}: {term} fixed std_error {} vs {se}",
+                g.std_error
+            );
+            assert!(close(g.statistic, est / se, rel, 0.0));
+            continue;
+        }
         for (field, value, abs) in [
             ("estimate", g.estimate, 0.0),
             ("std_error", g.std_error, 0.0),
@@ -124,6 +164,95 @@ fn unbalanced_panel_matches_pyfixest() {
 }
 
 #[test]
+fn weighted_fits_match_pyfixest_for_every_variance() {
+    for name in [
+        "weights_iid",
+        "weights_hetero",
+        "weights_cluster",
+        "weights_twoway",
+        "weights_nofe",
+    ] {
+        check_fixture(name, 1e-8);
+    }
+}
+
+#[test]
+fn formula_terms_match_pyfixest() {
+    // x1:x2, x1*x2, i() with a reference, with a slope, with both; log() and I(); l() on an
+    // unbalanced panel (a missing previous year gives a missing lag).
+    for name in [
+        "term_colon",
+        "term_star",
+        "term_i_ref",
+        "term_i_by",
+        "term_i_by_ref",
+        "term_log_identity",
+        "term_lag",
+    ] {
+        check_fixture(name, 1e-8);
+    }
+}
+
+#[test]
+fn zero_weights_are_left_out_and_negative_weights_refused() {
+    let data = fixtures().join("terms.csv");
+    let df = models::read_table(&data).unwrap();
+    let opts = ModelOptions {
+        weights: Some("w".into()),
+        ..Default::default()
+    };
+    let r = models::fit_formula(&df, "y ~ x1 + x2 | firm_id + year", &opts).unwrap();
+    // The fixture data hold five zero weights (scripts/pyfixest_fixtures.py).
+    assert_eq!(r.dropped.zero_weight, 5);
+    assert_eq!(r.weights.as_deref(), Some("w"));
+    let json: Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(json["dropped"]["zero_weight"], 5);
+    let table = models::format_table(std::slice::from_ref(&r));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("Weights") && l.ends_with(" w")),
+        "{table}"
+    );
+    assert_eq!(json["weights"], "w");
+    // A negative weight: a data error (exit 3) naming the file, the row and the value.
+    let dir = std::env::temp_dir().join(format!("kc-weights-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "y,x,w\n1,1,1\n2,3,0.5\n3,2,-2\n4,5,1\n").unwrap();
+    let e = models::run_model_command(&models::ModelCommand {
+        data: bad.clone(),
+        formulas: vec!["y ~ x".into()],
+        vcov: "iid".into(),
+        fixef_rm: "singleton".into(),
+        format: "json".into(),
+        weights: Some("w".into()),
+        panel_id: None,
+        ssc: None,
+        ri: None,
+        bootstrap: None,
+    })
+    .unwrap_err();
+    assert_eq!(e.exit_code(), 3, "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("bad.csv") && msg.contains("data row 3") && msg.contains("holds -2"),
+        "{msg}"
+    );
+    // Zero-weight rows change nothing else: dropping them by hand gives the same fit.
+    use polars::prelude::IntoLazy;
+    let kept = df
+        .clone()
+        .lazy()
+        .filter(polars::prelude::col("w").neq(polars::prelude::lit(0.0)))
+        .collect()
+        .unwrap();
+    let a = models::fit_formula(&kept, "y ~ x1 + x2 | firm_id + year", &opts).unwrap();
+    assert_eq!(a.nobs, r.nobs);
+    assert!((a.coefficients[0].estimate - r.coefficients[0].estimate).abs() < 1e-12);
+}
+
+#[test]
 fn event_study_indicators_match_pyfixest() {
     check_fixture("event_study", 1e-8);
 }
@@ -149,7 +278,7 @@ fn singletons_and_fixed_effect_levels_are_reported() {
 
 #[test]
 fn json_output_has_the_contract_shape() {
-    let out = models::run_model_command(
+    let out = run_cmd(
         &fixtures().join("balanced.csv"),
         "y ~ x1 + x2 | firm_id + year",
         "cluster:province_code",
@@ -192,7 +321,7 @@ fn json_output_has_the_contract_shape() {
         assert!(c[f].is_f64(), "{f}");
     }
     // Fixed effects keep the formula's order, not alphabetical order.
-    let out = models::run_model_command(
+    let out = run_cmd(
         &fixtures().join("balanced.csv"),
         "y ~ x1 | year + firm_id",
         "iid",
@@ -208,7 +337,7 @@ fn json_output_has_the_contract_shape() {
 
 #[test]
 fn table_output_lists_terms_and_fit() {
-    let out = models::run_model_command(
+    let out = run_cmd(
         &fixtures().join("balanced.csv"),
         "y ~ x1 + x2 | firm_id + year",
         "cluster:province_code",
@@ -255,9 +384,7 @@ fn missing_values_are_dropped_and_counted() {
 #[test]
 fn formula_mistakes_are_model_errors_that_point_at_them() {
     let data = fixtures().join("balanced.csv");
-    let run = |f: &str, vcov: &str| {
-        models::run_model_command(&data, f, vcov, "singleton", "json", None).unwrap_err()
-    };
+    let run = |f: &str, vcov: &str| run_cmd(&data, f, vcov, "singleton", "json", None).unwrap_err();
     let e = run("y ~ x1 + nonexistent | firm_id", "iid");
     assert!(matches!(e, Error::Model(_)));
     assert_eq!(e.exit_code(), 2);
@@ -282,10 +409,9 @@ fn formula_mistakes_are_model_errors_that_point_at_them() {
         "{e}"
     );
 
-    let e = models::run_model_command(&data, "y ~ x1", "robust", "singleton", "json", None)
-        .unwrap_err();
+    let e = run_cmd(&data, "y ~ x1", "robust", "singleton", "json", None).unwrap_err();
     assert_eq!(e.exit_code(), 2);
-    let e = models::run_model_command(&data, "y ~ x1", "iid", "all", "json", None).unwrap_err();
+    let e = run_cmd(&data, "y ~ x1", "iid", "all", "json", None).unwrap_err();
     assert_eq!(e.exit_code(), 2);
     let e = run("y ~ i(year, ref = 1999) | firm_id", "iid");
     assert!(
@@ -298,8 +424,7 @@ fn formula_mistakes_are_model_errors_that_point_at_them() {
 #[test]
 fn text_outcome_is_refused() {
     let data = fixtures().join("balanced.csv");
-    let e = models::run_model_command(&data, "province_code ~ x1", "iid", "none", "json", None)
-        .unwrap_err();
+    let e = run_cmd(&data, "province_code ~ x1", "iid", "none", "json", None).unwrap_err();
     assert!(matches!(e, Error::Model(_)));
     assert!(e.to_string().contains("province_code is text"), "{e}");
 }
@@ -312,7 +437,7 @@ fn parquet_input_gives_the_same_fit_as_csv() {
     std::fs::create_dir_all(&dir).unwrap();
     let pq = dir.join("balanced.parquet");
     khuyencong::io::write_parquet(&mut df, &pq).unwrap();
-    let a = models::run_model_command(
+    let a = run_cmd(
         &csv,
         "y ~ x1 + x2 | firm_id + year",
         "cluster:province_code",
@@ -321,7 +446,7 @@ fn parquet_input_gives_the_same_fit_as_csv() {
         None,
     )
     .unwrap();
-    let b = models::run_model_command(
+    let b = run_cmd(
         &pq,
         "y ~ x1 + x2 | firm_id + year",
         "cluster:province_code",
