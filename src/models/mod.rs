@@ -6,6 +6,7 @@
 pub mod data;
 pub mod event_study;
 pub mod formula;
+pub mod province;
 pub mod stage;
 
 use crate::error::{Error, Result};
