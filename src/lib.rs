@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod reference;
 pub mod report;
 pub mod sample;
+pub mod simulate;
 pub mod stats;
 pub mod table;
 pub mod text;

@@ -7,6 +7,7 @@ pub mod data;
 pub mod event_study;
 pub mod formula;
 pub mod province;
+pub mod sector;
 pub mod stage;
 
 use crate::error::{Error, Result};

@@ -24,7 +24,13 @@
 //! the sector × year effects stop moving. Each block is small, so a window of 63 provinces × 20
 //! sectors × 12 years fits in milliseconds.
 
+use crate::error::Result;
+use crate::flags::ProvinceEffect;
+use crate::stats::multiple::benjamini_hochberg;
+use crate::table::{self, TableBuilder};
+use polars::prelude::DataFrame;
 use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Which estimator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -457,6 +463,122 @@ fn invert(x: &[Vec<f64>; 2], k: usize) -> Option<[f64; 4]> {
         return None;
     }
     Some([d / det, -b / det, -b / det, a / det])
+}
+
+/// The grid of a panel table (`province_code`, `sector_code`, `year`, `spend_mvnd`,
+/// `dlog_output`); a null `spend_mvnd` is "no data".
+pub fn cell_panel(panel: &DataFrame) -> Result<CellPanel> {
+    let provinces = table::strs(panel, "province_code")?;
+    let sectors = table::strs(panel, "sector_code")?;
+    let years = table::i32s(panel, "year")?;
+    let spend = table::f64s(panel, "spend_mvnd")?;
+    let growth = table::f64s(panel, "dlog_output")?;
+    let p_set: BTreeSet<&str> = provinces.iter().flatten().map(String::as_str).collect();
+    let s_set: BTreeSet<&str> = sectors.iter().flatten().map(String::as_str).collect();
+    let (first, last) = match (years.iter().flatten().min(), years.iter().flatten().max()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => (0, -1),
+    };
+    let p_idx: BTreeMap<&str, usize> = p_set.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let s_idx: BTreeMap<&str, usize> = s_set.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let n_years = (last - first + 1).max(0) as usize;
+    let n = p_set.len() * s_set.len() * n_years;
+    let mut out = CellPanel {
+        provinces: p_set.iter().map(|p| p.to_string()).collect(),
+        n_sectors: s_set.len(),
+        first_year: first,
+        n_years,
+        growth: vec![f64::NAN; n],
+        spend: vec![f64::NAN; n],
+    };
+    for i in 0..panel.height() {
+        let (Some(p), Some(s), Some(y)) = (&provinces[i], &sectors[i], years[i]) else {
+            continue;
+        };
+        let k = out.index(p_idx[p.as_str()], s_idx[s.as_str()], (y - first) as usize);
+        out.growth[k] = growth[i].unwrap_or(f64::NAN);
+        out.spend[k] = spend[i].unwrap_or(f64::NAN);
+    }
+    Ok(out)
+}
+
+/// Province effects of every window of support years, as `models/province_effects.parquet`
+/// (schema in docs/TABLES.md).
+pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)], lag: usize) -> Result<DataFrame> {
+    let grid = cell_panel(panel)?;
+    let mut rows: Vec<ProvinceEffect> = Vec::new();
+    for &(start, end) in windows {
+        let est = estimate_window(&grid, start, end, lag, Method::AnySupport);
+        let p: Vec<f64> = est.iter().map(|e| e.p_value.unwrap_or(f64::NAN)).collect();
+        let q = benjamini_hochberg(&p);
+        for ((province, e), q) in grid.provinces.iter().zip(est).zip(q) {
+            rows.push(ProvinceEffect {
+                province: province.clone(),
+                start,
+                end,
+                est: e,
+                q_value: (!q.is_nan()).then_some(q),
+            });
+        }
+    }
+    let x = |f: &dyn Fn(&ProvinceEffect) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
+    let i = |f: &dyn Fn(&ProvinceEffect) -> i64| rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>();
+    TableBuilder::new()
+        .str("province_code", rows.iter().map(|r| Some(r.province.clone())).collect())
+        .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())
+        .i32("period_end", rows.iter().map(|r| Some(r.end)).collect())
+        .i32("lag_years", rows.iter().map(|_| Some(lag as i32)).collect())
+        .f64("estimate", x(&|r| r.est.estimate))
+        .f64("std_error", x(&|r| r.est.std_error))
+        .f64("df", x(&|r| r.est.df))
+        .f64("p_value", x(&|r| r.est.p_value))
+        .f64("q_value", x(&|r| r.q_value))
+        .i64("nobs", i(&|r| r.est.nobs))
+        .i64("n_supported_cells", i(&|r| r.est.supported_cells))
+        .i64("n_comparison_cells", i(&|r| r.est.comparison_cells))
+        .i64("n_supported_cell_years", i(&|r| r.est.supported_cell_years))
+        .f64("placebo", x(&|r| r.est.placebo))
+        .f64("placebo_std_error", x(&|r| r.est.placebo_se))
+        .f64("placebo_df", x(&|r| r.est.placebo_df))
+        .build()
+}
+
+/// Reads `models/province_effects.parquet` back.
+pub fn read_effects(df: &DataFrame) -> Result<Vec<ProvinceEffect>> {
+    let ep = table::strs(df, "province_code")?;
+    let es = table::i32s(df, "period_start")?;
+    let ee = table::i32s(df, "period_end")?;
+    let f = |c: &str| table::f64s(df, c);
+    let (est, se, dfs, p, q) = (f("estimate")?, f("std_error")?, f("df")?, f("p_value")?, f("q_value")?);
+    let (pl, pl_se, pl_df) = (f("placebo")?, f("placebo_std_error")?, f("placebo_df")?);
+    let n = |c: &str| table::i64s(df, c);
+    let (nobs, cells, comp, cy) = (
+        n("nobs")?,
+        n("n_supported_cells")?,
+        n("n_comparison_cells")?,
+        n("n_supported_cell_years")?,
+    );
+    Ok((0..df.height())
+        .map(|i| ProvinceEffect {
+            province: ep[i].clone().unwrap_or_default(),
+            start: es[i].unwrap_or(0),
+            end: ee[i].unwrap_or(0),
+            est: Estimate {
+                estimate: est[i],
+                std_error: se[i],
+                df: dfs[i],
+                p_value: p[i],
+                nobs: nobs[i].unwrap_or(0),
+                supported_cells: cells[i].unwrap_or(0),
+                comparison_cells: comp[i].unwrap_or(0),
+                supported_cell_years: cy[i].unwrap_or(0),
+                placebo: pl[i],
+                placebo_se: pl_se[i],
+                placebo_df: pl_df[i],
+            },
+            q_value: q[i],
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -446,6 +446,14 @@ impl Runner<'_> {
             &flag_windows,
             &self.out.join("models"),
         )?;
+        // Province effects for the flags: the same windows of support years as the
+        // concentration, growth `lag_years` later.
+        let mut outputs = outputs;
+        let mut effects =
+            crate::models::province::province_effects(&panel, &flag_windows, f.flags.lag_years)?;
+        let p = self.out.join("models/province_effects.parquet");
+        io::write_parquet(&mut effects, &p)?;
+        outputs.push(p);
         Ok(StageOutput {
             rows_in: panel.height() as u64,
             rows_out: outputs.len() as u64,
