@@ -9,9 +9,10 @@ use crate::models::province::Estimate;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EffectVerdict {
-    /// The interval excludes zero (lower bound above 0) and the placebo check passes.
+    /// The interval lies above zero (and is not wholly below the minimum effect), and the
+    /// placebo check passes.
     Clear,
-    /// Equivalence: the upper bound is below the minimum effect.
+    /// Equivalence: the upper bound is below the minimum effect (whatever the lower bound).
     Low,
     /// Neither: the interval reaches both below the minimum and down to zero, or the placebo
     /// check failed.
@@ -90,10 +91,12 @@ pub fn decide(
         );
     };
     let vetoed = rule.placebo && placebo_failed == Some(true);
-    let (verdict, code) = if lo > 0.0 {
-        (EffectVerdict::Clear, "CLEAR_EFFECT")
-    } else if hi < rule.min_effect {
+    // Low first: an effect shown to be below the minimum is low impact even when it is also
+    // shown to be above zero (a small sure effect is still below what is worth paying for).
+    let (verdict, code) = if hi < rule.min_effect {
         (EffectVerdict::Low, "EFFECT_BELOW_MINIMUM")
+    } else if lo > 0.0 {
+        (EffectVerdict::Clear, "CLEAR_EFFECT")
     } else {
         (EffectVerdict::Inconclusive, "INTERVAL_TOO_WIDE")
     };
@@ -191,6 +194,8 @@ mod tests {
             ..RULE
         };
         assert_eq!(decide(&e, &strict).0, EffectVerdict::Inconclusive);
+        // Above zero but surely below the minimum: 0.01 ± 0.0054 → low, not clear.
+        assert_eq!(decide(&est(0.01, 0.003, 11, 0.0), &RULE).0, EffectVerdict::Low);
         // Two supported cells: insufficient whatever the interval.
         let (v, r, _, _) = decide(&est(0.05, 0.001, 2, 0.0), &RULE);
         assert_eq!((v, r), (EffectVerdict::Insufficient, vec!["FEW_SUPPORTED_CELLS"]));
