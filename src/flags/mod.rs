@@ -144,7 +144,10 @@ impl FlagParams {
             return bad("level", "must be between 0.5 and 1 (e.g. 0.90)");
         }
         if !(self.min_effect > 0.0) {
-            return bad("min_effect", "must be positive (log points of growth, e.g. 0.02)");
+            return bad(
+                "min_effect",
+                "must be positive (log points of growth, e.g. 0.02)",
+            );
         }
         if self.lag_years == 0 {
             return bad("lag_years", "must be at least 1");
@@ -219,13 +222,18 @@ pub fn assess(
     params: &FlagParams,
 ) -> Result<Vec<Flag>> {
     let conc_windows: BTreeSet<(i32, i32)> = conc.iter().map(|c| (c.start, c.end)).collect();
-    let effect_windows: BTreeSet<(i32, i32)> =
-        effects.iter().map(|e| (e.start, e.end)).collect();
+    let effect_windows: BTreeSet<(i32, i32)> = effects.iter().map(|e| (e.start, e.end)).collect();
     if let Some((a, b)) = conc_windows.symmetric_difference(&effect_windows).next() {
         let (has, lacks) = if conc_windows.contains(&(*a, *b)) {
-            ("indicators/concentration.parquet", "models/province_effects.parquet")
+            (
+                "indicators/concentration.parquet",
+                "models/province_effects.parquet",
+            )
         } else {
-            ("models/province_effects.parquet", "indicators/concentration.parquet")
+            (
+                "models/province_effects.parquet",
+                "indicators/concentration.parquet",
+            )
         };
         return Err(Error::Other(format!(
             "window {a}–{b} is in {has} but not in {lacks}: the two stages were run with \
@@ -381,18 +389,30 @@ pub fn to_frame(flags: &[Flag], boundary: Boundary) -> Result<DataFrame> {
         .f64("min_effect", x(&|f| Some(f.min_effect)))
         .i64("n_supported_cells", i(&|f| Some(e(f).supported_cells)))
         .i64("n_comparison_cells", i(&|f| Some(e(f).comparison_cells)))
-        .i64("n_supported_cell_years", i(&|f| Some(e(f).supported_cell_years)))
+        .i64(
+            "n_supported_cell_years",
+            i(&|f| Some(e(f).supported_cell_years)),
+        )
         .i64("nobs", i(&|f| Some(e(f).nobs)))
         .f64("placebo", x(&|f| e(f).placebo))
         .f64("placebo_conf_low", x(&|f| f.placebo_interval.map(|c| c.0)))
         .f64("placebo_conf_high", x(&|f| f.placebo_interval.map(|c| c.1)))
-        .bool("placebo_failed", flags.iter().map(|f| f.placebo_failed).collect())
+        .bool(
+            "placebo_failed",
+            flags.iter().map(|f| f.placebo_failed).collect(),
+        )
         .f64("threshold_eff_sectors", x(&|f| Some(f.thresholds.0)))
         .f64("threshold_small_share", x(&|f| Some(f.thresholds.1)))
-        .str("effect_verdict", s(&|f| Some(f.verdict.as_str().to_string())))
+        .str(
+            "effect_verdict",
+            s(&|f| Some(f.verdict.as_str().to_string())),
+        )
         .bool("scattered", b(&|f| f.scattered))
         .bool("low_impact", b(&|f| f.low_impact))
-        .bool("insufficient", b(&|f| f.verdict == EffectVerdict::Insufficient))
+        .bool(
+            "insufficient",
+            b(&|f| f.verdict == EffectVerdict::Insufficient),
+        )
         .bool("flagged", b(&|f| f.flagged))
         .str("status", s(&|f| Some(f.status.to_string())))
         .str("reasons", s(&|f| Some(f.reasons.join(";"))))

@@ -19,17 +19,17 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
     let level = format!("{:.0}%", 100.0 * f.level);
     let (lo, hi) = (f.interval.map(|c| c.0), f.interval.map(|c| c.1));
     let min_pp = format!("{:.1}", 100.0 * params.min_effect);
-    let rank = |r: Option<f64>| r.map_or(String::new(), |r| format!(", {:.0}", 100.0 * r));
+    let rank = |r: Option<f64>| r.map_or(String::new(), |r| format!(" {:.0}", 100.0 * r));
     match code {
         "MANY_SECTORS" => (
             format!(
-                "hỗ trợ trải trên {} ngành tương đương (ngưỡng {:.1}; hạng phần trăm{})",
+                "hỗ trợ trải trên {} ngành tương đương (ngưỡng {:.1}; hạng phần trăm{} trên 100)",
                 num(c.eff_sectors, 1),
                 f.thresholds.0,
                 rank(f.rank_eff)
             ),
             format!(
-                "support spread over {} effective sectors (threshold {:.1}; percent rank{})",
+                "support spread over {} effective sectors (threshold {:.1}; percent rank{} of 100)",
                 num(c.eff_sectors, 1),
                 f.thresholds.0,
                 rank(f.rank_eff)

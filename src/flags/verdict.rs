@@ -6,7 +6,9 @@
 use crate::models::province::Estimate;
 
 /// What the data say about a province's effect in a window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EffectVerdict {
     /// The interval lies above zero (and is not wholly below the minimum effect), and the
@@ -61,7 +63,12 @@ pub struct EffectRule {
 pub fn decide(
     e: &Estimate,
     rule: &EffectRule,
-) -> (EffectVerdict, Vec<&'static str>, Option<(f64, f64)>, Option<bool>) {
+) -> (
+    EffectVerdict,
+    Vec<&'static str>,
+    Option<(f64, f64)>,
+    Option<bool>,
+) {
     let ci = e.interval(rule.level);
     let placebo_failed = e
         .placebo_interval(rule.level)
@@ -182,9 +189,15 @@ mod tests {
         let (lo, hi) = ci.unwrap();
         assert!((lo - (0.05 - c * 0.01)).abs() < 1e-6 && (hi - (0.05 + c * 0.01)).abs() < 1e-6);
         // Low: 0.001 + 1.8125·0.005 = 0.0101 < 0.02.
-        assert_eq!(decide(&est(0.001, 0.005, 11, 0.0), &RULE).0, EffectVerdict::Low);
+        assert_eq!(
+            decide(&est(0.001, 0.005, 11, 0.0), &RULE).0,
+            EffectVerdict::Low
+        );
         // A clearly negative effect is low too.
-        assert_eq!(decide(&est(-0.05, 0.005, 11, 0.0), &RULE).0, EffectVerdict::Low);
+        assert_eq!(
+            decide(&est(-0.05, 0.005, 11, 0.0), &RULE).0,
+            EffectVerdict::Low
+        );
         // The case of the issue: 0.0075 ± 0.0077 reaches 0.0152 < 0.02 → low, but with the
         // minimum at 0.01 it is inconclusive, not low.
         let e = est(0.0075, 0.0077 / c, 11, 0.0);
@@ -195,10 +208,16 @@ mod tests {
         };
         assert_eq!(decide(&e, &strict).0, EffectVerdict::Inconclusive);
         // Above zero but surely below the minimum: 0.01 ± 0.0054 → low, not clear.
-        assert_eq!(decide(&est(0.01, 0.003, 11, 0.0), &RULE).0, EffectVerdict::Low);
+        assert_eq!(
+            decide(&est(0.01, 0.003, 11, 0.0), &RULE).0,
+            EffectVerdict::Low
+        );
         // Two supported cells: insufficient whatever the interval.
         let (v, r, _, _) = decide(&est(0.05, 0.001, 2, 0.0), &RULE);
-        assert_eq!((v, r), (EffectVerdict::Insufficient, vec!["FEW_SUPPORTED_CELLS"]));
+        assert_eq!(
+            (v, r),
+            (EffectVerdict::Insufficient, vec!["FEW_SUPPORTED_CELLS"])
+        );
     }
 
     #[test]
@@ -212,7 +231,10 @@ mod tests {
             placebo: false,
             ..RULE
         };
-        assert_eq!(decide(&est(0.05, 0.01, 11, -0.04), &off).0, EffectVerdict::Clear);
+        assert_eq!(
+            decide(&est(0.05, 0.01, 11, -0.04), &off).0,
+            EffectVerdict::Clear
+        );
     }
 
     #[test]

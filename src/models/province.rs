@@ -417,7 +417,16 @@ fn fit(panel: &CellPanel, rows: &[Row], k: usize, py: bool) -> Vec<Option<BlockF
                 }
             }
             let g = b.n_cells as f64;
-            let kk = k as f64 + if py { b.n_years as f64 - 1.0 } else { 0.0 };
+            // With province × year effects the cell effects count in K too: with few years a
+            // cell's demeaned residuals are much smaller than its errors, and leaving the cell
+            // effects out of K (as when they are nested in the clusters) makes the interval too
+            // narrow in short windows.
+            let kk = k as f64
+                + if py {
+                    b.n_years as f64 - 1.0 + b.n_cells as f64
+                } else {
+                    0.0
+                };
             if g < 2.0 || n <= kk + 1.0 {
                 return None;
             }
@@ -504,7 +513,11 @@ pub fn cell_panel(panel: &DataFrame) -> Result<CellPanel> {
 
 /// Province effects of every window of support years, as `models/province_effects.parquet`
 /// (schema in docs/TABLES.md).
-pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)], lag: usize) -> Result<DataFrame> {
+pub fn province_effects(
+    panel: &DataFrame,
+    windows: &[(i32, i32)],
+    lag: usize,
+) -> Result<DataFrame> {
     let grid = cell_panel(panel)?;
     let mut rows: Vec<ProvinceEffect> = Vec::new();
     for &(start, end) in windows {
@@ -522,9 +535,13 @@ pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)], lag: usize) -
         }
     }
     let x = |f: &dyn Fn(&ProvinceEffect) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
-    let i = |f: &dyn Fn(&ProvinceEffect) -> i64| rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>();
+    let i =
+        |f: &dyn Fn(&ProvinceEffect) -> i64| rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>();
     TableBuilder::new()
-        .str("province_code", rows.iter().map(|r| Some(r.province.clone())).collect())
+        .str(
+            "province_code",
+            rows.iter().map(|r| Some(r.province.clone())).collect(),
+        )
         .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())
         .i32("period_end", rows.iter().map(|r| Some(r.end)).collect())
         .i32("lag_years", rows.iter().map(|_| Some(lag as i32)).collect())
@@ -549,7 +566,13 @@ pub fn read_effects(df: &DataFrame) -> Result<Vec<ProvinceEffect>> {
     let es = table::i32s(df, "period_start")?;
     let ee = table::i32s(df, "period_end")?;
     let f = |c: &str| table::f64s(df, c);
-    let (est, se, dfs, p, q) = (f("estimate")?, f("std_error")?, f("df")?, f("p_value")?, f("q_value")?);
+    let (est, se, dfs, p, q) = (
+        f("estimate")?,
+        f("std_error")?,
+        f("df")?,
+        f("p_value")?,
+        f("q_value")?,
+    );
     let (pl, pl_se, pl_df) = (f("placebo")?, f("placebo_std_error")?, f("placebo_df")?);
     let n = |c: &str| table::i64s(df, c);
     let (nobs, cells, comp, cy) = (
@@ -742,7 +765,11 @@ mod sample_tests {
 
     /// The sample world read directly (no files): growth from output, support from grants.
     fn grid(w: &World) -> CellPanel {
-        let (np, ns, nt) = (w.provinces.len(), w.sectors.len(), crate::sample::dgp::N_YEARS);
+        let (np, ns, nt) = (
+            w.provinces.len(),
+            w.sectors.len(),
+            crate::sample::dgp::N_YEARS,
+        );
         let support = w.support();
         let mut p = CellPanel {
             provinces: w.provinces.iter().map(|p| p.code.clone()).collect(),
@@ -758,9 +785,10 @@ mod sample_tests {
                     let i = p.index(a, s, t);
                     p.spend[i] = support[a][s][t];
                     if t > 0 {
-                        if let (Some(y0), Some(y1)) =
-                            (w.output[a][s][t - 1].output_milli, w.output[a][s][t].output_milli)
-                        {
+                        if let (Some(y0), Some(y1)) = (
+                            w.output[a][s][t - 1].output_milli,
+                            w.output[a][s][t].output_milli,
+                        ) {
                             p.growth[i] = (y1 as f64).ln() - (y0 as f64).ln();
                         }
                     }

@@ -56,7 +56,10 @@ fn wild(result: &ModelResult) -> Wild {
     (get("p_value"), get("conf_low"), get("conf_high"))
 }
 
-pub(crate) fn options(vcov: &str, bootstrap: Option<(&str, &ModelsParams)>) -> Result<ModelOptions> {
+pub(crate) fn options(
+    vcov: &str,
+    bootstrap: Option<(&str, &ModelsParams)>,
+) -> Result<ModelOptions> {
     let vcov = VcovSpec::parse(vcov)?;
     let clustered = matches!(vcov, VcovSpec::Cluster(_));
     Ok(ModelOptions {

@@ -91,7 +91,11 @@ impl Tally {
     }
 
     fn rate(a: usize, b: usize) -> f64 {
-        if b == 0 { f64::NAN } else { a as f64 / b as f64 }
+        if b == 0 {
+            f64::NAN
+        } else {
+            a as f64 / b as f64
+        }
     }
     pub fn clear_rate(&self) -> f64 {
         Self::rate(self.clear, self.n)
@@ -200,7 +204,14 @@ fn replicate(world: World, drawn: &Drawn, params: &FlagParams) -> Vec<Tally> {
             ((b - world::FIRST_YEAR) as usize).min(world::N_YEARS - 1),
         );
         let conc: Vec<(usize, f64, f64)> = (0..drawn.scattered.len())
-            .map(|p| concentration(drawn, p, years, crate::indicators::IndicatorParams::default().small_grant_mvnd))
+            .map(|p| {
+                concentration(
+                    drawn,
+                    p,
+                    years,
+                    crate::indicators::IndicatorParams::default().small_grant_mvnd,
+                )
+            })
             .collect();
         let eligible: Vec<&(usize, f64, f64)> = conc
             .iter()
@@ -222,8 +233,10 @@ fn replicate(world: World, drawn: &Drawn, params: &FlagParams) -> Vec<Tally> {
             c.0 as i64 >= params.min_grants && c.1 >= thr.0 && c.2 >= thr.1
         };
 
-        let new = province::estimate_window(&drawn.panel, a, b, params.lag_years, Method::AnySupport);
-        let old = province::estimate_window(&drawn.panel, a, b, params.lag_years, Method::LogSpendSlope);
+        let new =
+            province::estimate_window(&drawn.panel, a, b, params.lag_years, Method::AnySupport);
+        let old =
+            province::estimate_window(&drawn.panel, a, b, params.lag_years, Method::LogSpendSlope);
         let old_q = benjamini_hochberg(
             &old.iter()
                 .map(|e| e.p_value.unwrap_or(f64::NAN))
@@ -343,4 +356,89 @@ pub fn splice(doc: &str, table: &str) -> Option<String> {
     let a = doc.find(BEGIN)? + BEGIN.len();
     let b = doc.find(END)?;
     (a <= b).then(|| format!("{}\n{}{}", &doc[..a], table, &doc[b..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small version of the study (8 replications a world, 1,512 province-windows each)
+    /// against the targets of the verdict method, with room for the small number of draws.
+    #[test]
+    fn the_small_study_meets_the_targets() {
+        let s = run(8, DEFAULT_SEED);
+        let v = |w| *s.get(w, SimMethod::Verdict);
+        for w in World::ALL {
+            assert_eq!(v(w).n, 8 * 63 * WINDOWS.len());
+        }
+        // No effect: few clear verdicts, even with budget cycles or support after a bad year.
+        assert!(v(World::Independent).clear_rate() <= 0.10);
+        assert!(v(World::BudgetCycles).clear_rate() <= 0.10);
+        assert!(v(World::AfterBadYear).clear_rate() <= 0.20);
+        // The placebo check is what holds "after a bad year" down.
+        let no_placebo = s.get(World::AfterBadYear, SimMethod::VerdictNoPlacebo);
+        assert!(no_placebo.clear_rate() > v(World::AfterBadYear).clear_rate() + 0.05);
+        // The previous method calls more clear effects under budget cycles.
+        let prev = s.get(World::BudgetCycles, SimMethod::Previous);
+        assert!(prev.clear_rate() > v(World::BudgetCycles).clear_rate() + 0.03);
+        // A real effect everywhere: rarely flagged, mostly clear among decided verdicts.
+        for w in [World::Effect, World::EffectBudgetCycles] {
+            assert!(v(w).flagged_rate() <= 0.10, "{w:?}");
+            assert!(v(w).clear_of_decided() >= 0.5, "{w:?}");
+            assert!(v(w).coverage().unwrap() >= 0.82, "{w:?} {:?}", v(w));
+        }
+        assert!(v(World::Independent).coverage().unwrap() >= 0.82);
+        // One-sector provinces are insufficient, not estimated.
+        assert!(v(World::BudgetCycles).insufficient_rate() >= 0.25);
+        // Absolute "scattered" finds the scattered half; the rank rule finds about half of it.
+        let t = v(World::Effect);
+        assert_eq!(t.truly_scattered_called, t.truly_scattered);
+        assert_eq!(t.focused_called, 0);
+        let p = s.get(World::Effect, SimMethod::Previous);
+        assert!((p.truly_scattered_called as f64) < 0.7 * p.truly_scattered as f64);
+    }
+
+    #[test]
+    fn the_table_goes_between_the_markers() {
+        let doc = format!("# Method\n\ntext\n{BEGIN}\nold table\n{END}\nmore\n");
+        let out = splice(&doc, "| new |\n").unwrap();
+        assert_eq!(
+            out,
+            format!("# Method\n\ntext\n{BEGIN}\n| new |\n{END}\nmore\n")
+        );
+        assert!(splice("no markers", "x").is_none());
+    }
+
+    /// docs/METHOD.md carries the table of the default study between the markers, as written
+    /// by `khuyencong simulate --doc docs/METHOD.md` (its first line names the command).
+    #[test]
+    fn method_doc_holds_a_generated_table() {
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/METHOD.md"),
+        )
+        .unwrap();
+        let a = doc.find(BEGIN).expect("begin marker") + BEGIN.len();
+        let b = doc.find(END).expect("end marker");
+        let table = &doc[a..b];
+        assert!(
+            table.contains(&format!(
+                "Produced by `khuyencong simulate --reps {DEFAULT_REPS} --seed {DEFAULT_SEED}`"
+            )),
+            "{table}"
+        );
+        let small = markdown(&Study {
+            reps: 1,
+            seed: 1,
+            rows: Vec::new(),
+        });
+        let header = small.lines().nth(2).unwrap();
+        assert!(table.contains(header));
+        assert_eq!(
+            table
+                .lines()
+                .filter(|l| l.starts_with("| no effect") || l.starts_with("| effect"))
+                .count(),
+            World::ALL.len() * SimMethod::ALL.len()
+        );
+    }
 }
