@@ -818,4 +818,40 @@ mod sample_tests {
         assert!(mean.abs() < 0.003, "{all:?}");
         assert!(above <= 8, "{above} of {}", all.len());
     }
+
+    /// Multiplying every amount by 1,000 (million VND → thousand VND) changes no verdict of the
+    /// sample; the previous slope on ln(1 + spend) changes its estimates.
+    #[test]
+    fn verdicts_of_the_sample_do_not_depend_on_the_money_unit() {
+        let w = World::build(crate::sample::DEFAULT_SEED).unwrap();
+        let g = grid(&w);
+        let mut g1000 = g.clone();
+        g1000.spend.iter_mut().for_each(|v| *v *= 1000.0);
+        let rule = crate::flags::FlagParams::default().effect_rule();
+        for (a, b) in [(2012, 2024), (2016, 2020), (2021, 2024)] {
+            let x = estimate_window(&g, a, b, 1, Method::AnySupport);
+            let y = estimate_window(&g1000, a, b, 1, Method::AnySupport);
+            let vx: Vec<_> = x
+                .iter()
+                .map(|e| crate::flags::verdict::decide(e, &rule).0)
+                .collect();
+            let vy: Vec<_> = y
+                .iter()
+                .map(|e| crate::flags::verdict::decide(e, &rule).0)
+                .collect();
+            assert_eq!(vx, vy);
+            assert!(vx.contains(&crate::flags::EffectVerdict::Clear));
+            let ox = estimate_window(&g, a, b, 1, Method::LogSpendSlope);
+            let oy = estimate_window(&g1000, a, b, 1, Method::LogSpendSlope);
+            let moved = ox
+                .iter()
+                .zip(&oy)
+                .filter(|(p, q)| match (p.estimate, q.estimate) {
+                    (Some(p), Some(q)) => (p - q).abs() > 0.05 * p.abs().max(1e-4),
+                    _ => false,
+                })
+                .count();
+            assert!(moved > 10, "{moved}");
+        }
+    }
 }
