@@ -34,7 +34,7 @@ pub struct FlagParams {
     #[serde(default = "default_level")]
     pub level: f64,
     /// Minimum effect, in log points of the supported sector's growth in the year after
-    /// support (0.02 ≈ 2 percentage points faster growth). Low impact: the upper bound of the
+    /// support (0.025 ≈ 2.5 percentage points faster growth). Low impact: the upper bound of the
     /// interval is below it.
     #[serde(default = "default_min_effect")]
     pub min_effect: f64,
@@ -79,7 +79,7 @@ fn default_level() -> f64 {
     0.90
 }
 fn default_min_effect() -> f64 {
-    0.02
+    0.025
 }
 fn default_min_grants() -> i64 {
     5
@@ -146,7 +146,7 @@ impl FlagParams {
         if !(self.min_effect > 0.0) {
             return bad(
                 "min_effect",
-                "must be positive (log points of growth, e.g. 0.02)",
+                "must be positive (log points of growth, e.g. 0.025)",
             );
         }
         if self.lag_years == 0 {

@@ -1,5 +1,5 @@
 //! Reason codes of a flag and their sentences in Vietnamese and English. Effects are written in
-//! percentage points of growth (0.02 log points ≈ 2 pp), the unit the minimum effect is set in.
+//! percentage points of growth (0.025 log points ≈ 2.5 pp), the unit the minimum effect is set in.
 
 use super::{Flag, FlagParams};
 

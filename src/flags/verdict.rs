@@ -50,7 +50,7 @@ impl EffectVerdict {
 pub struct EffectRule {
     /// Level of the two-sided interval (0.90: a one-sided 5% test each way).
     pub level: f64,
-    /// Minimum effect, in log points of growth (0.02 = 2 percentage points).
+    /// Minimum effect, in log points of growth (0.025 = 2.5 percentage points).
     pub min_effect: f64,
     pub min_supported_cells: i64,
     pub min_comparison_cells: i64,

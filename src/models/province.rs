@@ -764,7 +764,7 @@ mod sample_tests {
     use crate::sample::dgp::{Group, World};
 
     /// The sample world read directly (no files): growth from output, support from grants.
-    fn grid(w: &World) -> CellPanel {
+    pub(super) fn grid(w: &World) -> CellPanel {
         let (np, ns, nt) = (
             w.provinces.len(),
             w.sectors.len(),

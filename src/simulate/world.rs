@@ -15,7 +15,7 @@ use crate::stats::rng::Rng;
 pub const FIRST_YEAR: i32 = 2012;
 pub const N_YEARS: usize = 13;
 pub const N_SECTORS: usize = 20;
-/// The planted effect in the effect worlds: 4 log points (twice the default minimum effect).
+/// The planted effect in the effect worlds: 4 log points (1.6 times the default minimum effect).
 pub const EFFECT: f64 = 0.04;
 
 /// A world of the study.
