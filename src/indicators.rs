@@ -441,7 +441,24 @@ pub fn compute(
     // Concentration per province (and nationally) and window.
     let mut rows: Vec<(String, Window, Concentration)> = Vec::new();
     let grant_provinces: BTreeSet<&str> = grants.iter().map(|g| g.province.as_str()).collect();
-    for w in windows(first, last, params) {
+    // Windows from the same years the panel is built from (rows with a sector), so that the
+    // concentration and the effects of the flags stage describe the same windows.
+    let sector_years: BTreeSet<i32> = grants
+        .iter()
+        .filter(|g| g.sector.is_some())
+        .map(|g| g.year)
+        .chain(
+            outputs
+                .keys()
+                .filter(|(_, _, s)| s.is_some())
+                .map(|(y, _, _)| *y),
+        )
+        .collect();
+    let (wf, wl) = match (sector_years.first(), sector_years.last()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => (first, last),
+    };
+    for w in windows(wf, wl, params) {
         let in_window: Vec<&Grant> = grants
             .iter()
             .filter(|g| g.year >= w.start && g.year <= w.end)

@@ -47,9 +47,13 @@ pub fn flags(d: &ReportData, ctx: &ReportContext, all: bool) -> Table {
         K::ColEffect,
         K::ColQValue,
     ];
-    // Tables written with effect verdicts show the verdict and the placebo check.
+    // Tables written with effect verdicts show the effect in percentage points, the verdict
+    // and the placebo check.
     let verdicts = rows.iter().any(|r| !r.effect_verdict.is_empty());
     if verdicts {
+        if let Some(k) = keys.iter_mut().find(|k| **k == K::ColEffect) {
+            *k = K::ColEffectPp;
+        }
         keys.push(K::ColVerdict);
         keys.push(K::ColPlacebo);
     }
