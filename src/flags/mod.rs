@@ -140,10 +140,10 @@ impl FlagParams {
     /// Checks the values a pipeline file gives.
     pub fn validate(&self) -> Result<()> {
         let bad = |k: &str, why: &str| Err(Error::Usage(format!("[flags] {k}: {why}")));
-        if !(self.level > 0.5 && self.level < 1.0) {
+        if self.level.is_nan() || self.level <= 0.5 || self.level >= 1.0 {
             return bad("level", "must be between 0.5 and 1 (e.g. 0.90)");
         }
-        if !(self.min_effect > 0.0) {
+        if self.min_effect.is_nan() || self.min_effect <= 0.0 {
             return bad(
                 "min_effect",
                 "must be positive (log points of growth, e.g. 0.025)",
@@ -155,7 +155,10 @@ impl FlagParams {
         if self.min_supported_cells < 2 {
             return bad("min_supported_cells", "must be at least 2");
         }
-        if !(self.relative_quantile > 0.0 && self.relative_quantile < 1.0) {
+        if self.relative_quantile.is_nan()
+            || self.relative_quantile <= 0.0
+            || self.relative_quantile >= 1.0
+        {
             return bad("relative_quantile", "must be between 0 and 1");
         }
         Ok(())

@@ -58,17 +58,17 @@ pub struct EffectRule {
     pub placebo: bool,
 }
 
-/// The verdict of one estimate, its reason codes, its interval and whether the placebo check
-/// failed (None when it could not be run).
-pub fn decide(
-    e: &Estimate,
-    rule: &EffectRule,
-) -> (
+/// A verdict, its reason codes, its interval and whether the placebo check failed (None when it
+/// could not be run).
+pub type Decision = (
     EffectVerdict,
     Vec<&'static str>,
     Option<(f64, f64)>,
     Option<bool>,
-) {
+);
+
+/// The verdict of one estimate under `rule`.
+pub fn decide(e: &Estimate, rule: &EffectRule) -> Decision {
     let ci = e.interval(rule.level);
     let placebo_failed = e
         .placebo_interval(rule.level)

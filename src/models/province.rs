@@ -97,12 +97,12 @@ impl Estimate {
 /// `est ± t_{df, (1+level)/2} · se`.
 pub fn interval(est: f64, se: f64, df: f64, level: f64) -> Option<(f64, f64)> {
     let c = t_crit(df, level)?;
-    (se.is_finite() && est.is_finite()).then(|| (est - c * se, est + c * se))
+    (se.is_finite() && est.is_finite()).then_some((est - c * se, est + c * se))
 }
 
 /// Critical value of the two-sided t interval.
 pub fn t_crit(df: f64, level: f64) -> Option<f64> {
-    if !(df >= 1.0) || !(level > 0.0 && level < 1.0) {
+    if df.is_nan() || df < 1.0 || level <= 0.0 || level >= 1.0 || level.is_nan() {
         return None;
     }
     let dist = StudentsT::new(0.0, 1.0, df).ok()?;
@@ -111,7 +111,7 @@ pub fn t_crit(df: f64, level: f64) -> Option<f64> {
 
 fn p_value(est: f64, se: f64, df: f64) -> Option<f64> {
     let t = est / se;
-    if !t.is_finite() || !(df >= 1.0) {
+    if !t.is_finite() || df.is_nan() || df < 1.0 {
         return None;
     }
     let dist = StudentsT::new(0.0, 1.0, df).ok()?;
@@ -146,7 +146,7 @@ pub fn estimate_window(
     let support_years: Vec<usize> = (start..=end).filter_map(year_index).collect();
     let mut main_rows = Vec::new();
     let mut placebo_rows = Vec::new();
-    for p in 0..np {
+    for (p, o) in out.iter_mut().enumerate() {
         let mut supported = vec![false; panel.n_sectors];
         let mut compared = vec![false; panel.n_sectors];
         for &ts in &support_years {
@@ -158,14 +158,14 @@ pub fn estimate_window(
                     t < panel.n_years && panel.growth[panel.index(p, s, t)].is_finite();
                 if v > 0.0 && has_outcome {
                     supported[s] = true;
-                    out[p].supported_cell_years += 1;
+                    o.supported_cell_years += 1;
                 } else if v == 0.0 && any && has_outcome {
                     compared[s] = true;
                 }
             }
         }
-        out[p].supported_cells = supported.iter().filter(|b| **b).count() as i64;
-        out[p].comparison_cells = compared.iter().filter(|b| **b).count() as i64;
+        o.supported_cells = supported.iter().filter(|b| **b).count() as i64;
+        o.comparison_cells = compared.iter().filter(|b| **b).count() as i64;
         for &ts in &support_years {
             let t = ts + lag;
             if t >= panel.n_years {
@@ -181,7 +181,7 @@ pub fn estimate_window(
                     Method::AnySupport => f64::from(u8::from(v > 0.0)),
                     Method::LogSpendSlope => v.max(0.0).ln_1p(),
                 };
-                out[p].nobs += 1;
+                o.nobs += 1;
                 main_rows.push(Row {
                     p,
                     s,
@@ -404,8 +404,8 @@ fn fit(panel: &CellPanel, rows: &[Row], k: usize, py: bool) -> Vec<Option<BlockF
             let n = b.rows.len() as f64;
             let mut scores = vec![[0.0; 2]; b.n_cells];
             for (m, &i) in b.rows.iter().enumerate() {
-                for j in 0..k {
-                    scores[b.cell[m]][j] += b.xd[j][m] * resid[i];
+                for (j, xd) in b.xd.iter().enumerate().take(k) {
+                    scores[b.cell[m]][j] += xd[m] * resid[i];
                 }
             }
             let mut meat = [0.0; 4];
@@ -459,7 +459,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 fn invert(x: &[Vec<f64>; 2], k: usize) -> Option<[f64; 4]> {
     let a = dot(&x[0], &x[0]);
     let scale0: f64 = x[0].iter().map(|v| v.abs()).fold(0.0, f64::max);
-    if !(a > 1e-10 * scale0.max(1e-300) * x[0].len() as f64) || a < 1e-12 {
+    if a.is_nan() || a <= 1e-10 * scale0.max(1e-300) * x[0].len() as f64 || a < 1e-12 {
         return None;
     }
     if k == 1 {
@@ -468,7 +468,7 @@ fn invert(x: &[Vec<f64>; 2], k: usize) -> Option<[f64; 4]> {
     let b = dot(&x[0], &x[1]);
     let d = dot(&x[1], &x[1]);
     let det = a * d - b * b;
-    if !(det > 1e-9 * a * d) {
+    if det.is_nan() || det <= 1e-9 * a * d {
         return None;
     }
     Some([d / det, -b / det, -b / det, a / det])
@@ -779,18 +779,14 @@ mod sample_tests {
             growth: vec![f64::NAN; np * ns * nt],
             spend: vec![0.0; np * ns * nt],
         };
-        for a in 0..np {
-            for s in 0..ns {
-                for t in 0..nt {
+        for (a, (support_a, output_a)) in support.iter().zip(&w.output).enumerate() {
+            for (s, (cell_support, cell_output)) in support_a.iter().zip(output_a).enumerate() {
+                for (t, amount) in cell_support.iter().enumerate() {
                     let i = p.index(a, s, t);
-                    p.spend[i] = support[a][s][t];
-                    if t > 0 {
-                        if let (Some(y0), Some(y1)) = (
-                            w.output[a][s][t - 1].output_milli,
-                            w.output[a][s][t].output_milli,
-                        ) {
-                            p.growth[i] = (y1 as f64).ln() - (y0 as f64).ln();
-                        }
+                    p.spend[i] = *amount;
+                    let prev = t.checked_sub(1).and_then(|u| cell_output[u].output_milli);
+                    if let (Some(y0), Some(y1)) = (prev, cell_output[t].output_milli) {
+                        p.growth[i] = (y1 as f64).ln() - (y0 as f64).ln();
                     }
                 }
             }
