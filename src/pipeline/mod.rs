@@ -143,7 +143,10 @@ impl Runner<'_> {
                 "panel": f.panel, "boundary": f.boundary, "years": f.years, "pilot": f.pilot }),
             "indicators" => serde_json::json!({
                 "indicators": f.indicators, "boundary": f.boundary, "years": f.years }),
-            "models" => serde_json::json!({ "models": f.models, "pilot": f.pilot }),
+            "models" => serde_json::json!({ "models": f.models, "pilot": f.pilot,
+                // The province effects use the flags' windows and lag.
+                "flag_windows": f.flags.windows, "lag_years": f.flags.lag_years,
+                "phases": f.indicators.phases, "rolling_years": f.indicators.rolling_years }),
             "flags" => serde_json::json!({ "flags": f.flags }),
             "report" => serde_json::json!({
                 "lang": self.lang, "synthetic": f.synthetic, "name": f.name,
