@@ -684,3 +684,30 @@ fn boundary_2025_carries_every_table_to_the_34_units() {
     assert!(names.iter().flatten().any(|n| n == "Đồng Nai"));
     assert!(!names.iter().flatten().any(|n| n == "Bình Phước"));
 }
+
+/// The report shows the four effect verdicts, the placebo check and the thresholds behind a
+/// flag (default language: Vietnamese).
+#[test]
+fn report_shows_the_verdicts_the_placebo_check_and_the_thresholds() {
+    let (_, out) = default_run();
+    let summary = std::fs::read_to_string(out.join("report/summary.md")).unwrap();
+    for s in [
+        "Giai đoạn hỗ trợ 2012–2024 (tăng trưởng năm sau)",
+        "từ 4,0 ngành tương đương và từ 50% khoản nhỏ",
+        "cận trên khoảng tin cậy 90% dưới 2,5 điểm % tăng trưởng",
+        "Kết luận tác động",
+        "Kiểm tra giả, điểm % (khoảng)",
+    ] {
+        assert!(summary.contains(s), "no \"{s}\" in the summary");
+    }
+    let all = std::fs::read_to_string(out.join("report/tables/flags_all.csv")).unwrap();
+    for v in [
+        ",Rõ,",
+        ",Thấp,",
+        ",Chưa kết luận,",
+        ",Chưa đủ dữ liệu,",
+        ": không đạt",
+    ] {
+        assert!(all.contains(v), "no {v} in flags_all.csv");
+    }
+}
