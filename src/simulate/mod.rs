@@ -388,6 +388,12 @@ mod tests {
             assert!(v(w).coverage().unwrap() >= 0.82, "{w:?} {:?}", v(w));
         }
         assert!(v(World::Independent).coverage().unwrap() >= 0.82);
+        // Estimates resting on 3–4 supported cells still cover.
+        assert!(
+            v(World::FewSectors).coverage().unwrap() >= 0.82,
+            "{:?}",
+            v(World::FewSectors)
+        );
         // One-sector provinces are insufficient, not estimated.
         assert!(v(World::BudgetCycles).insufficient_rate() >= 0.25);
         // Absolute "scattered" finds the scattered half; the rank rule finds about half of it.

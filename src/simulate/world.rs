@@ -34,15 +34,19 @@ pub enum World {
     /// A real effect in every province, with the budget cycles, province-year shocks and
     /// one-sector provinces of `BudgetCycles`.
     EffectBudgetCycles,
+    /// A real effect in every province, each supporting 1–3 sectors a year from a pool of 4:
+    /// estimates that rest on 3 or 4 supported cells (the per-province degrees of freedom).
+    FewSectors,
 }
 
 impl World {
-    pub const ALL: [World; 5] = [
+    pub const ALL: [World; 6] = [
         World::Independent,
         World::BudgetCycles,
         World::AfterBadYear,
         World::Effect,
         World::EffectBudgetCycles,
+        World::FewSectors,
     ];
 
     pub fn label(self) -> &'static str {
@@ -52,12 +56,13 @@ impl World {
             World::AfterBadYear => "no effect, support after a bad year",
             World::Effect => "effect 0.04 everywhere, independent",
             World::EffectBudgetCycles => "effect 0.04 everywhere, budget cycles",
+            World::FewSectors => "effect 0.04 everywhere, 3–4 supported sectors per province",
         }
     }
 
     pub fn effect(self) -> f64 {
         match self {
-            World::Effect | World::EffectBudgetCycles => EFFECT,
+            World::Effect | World::EffectBudgetCycles | World::FewSectors => EFFECT,
             _ => 0.0,
         }
     }
@@ -98,7 +103,7 @@ pub fn draw(world: World, provinces: &[String], rng: &mut Rng) -> Drawn {
     for (k, &p) in order.iter().enumerate() {
         if world.cycles() && k < np / 3 {
             single[p] = true;
-        } else if k % 2 == 0 {
+        } else if k % 2 == 0 && world != World::FewSectors {
             scattered[p] = true;
         }
     }
@@ -146,6 +151,8 @@ pub fn draw(world: World, provinces: &[String], rng: &mut Rng) -> Drawn {
         rng.shuffle(&mut pool);
         let pool_size = if single[p] {
             1
+        } else if world == World::FewSectors {
+            4
         } else if scattered[p] {
             16
         } else {
@@ -155,6 +162,8 @@ pub fn draw(world: World, provinces: &[String], rng: &mut Rng) -> Drawn {
         for t in 0..nt {
             let mut k = if single[p] {
                 1
+            } else if world == World::FewSectors {
+                1 + rng.below(3)
             } else if scattered[p] {
                 8 + rng.below(9)
             } else {
