@@ -76,6 +76,20 @@ pub enum Command {
         #[arg(long, default_value_t = crate::sample::DEFAULT_SEED)]
         seed: u64,
     },
+    /// Simulation study of the verdict method: seeded worlds on the real province list, the
+    /// verdict rates per world and method as a Markdown table.
+    Simulate {
+        /// Replications per world.
+        #[arg(long, default_value_t = crate::simulate::DEFAULT_REPS)]
+        reps: usize,
+        /// Seed of the study.
+        #[arg(long, default_value_t = crate::simulate::DEFAULT_SEED)]
+        seed: u64,
+        /// Also write the table between the simulate markers of this Markdown file
+        /// (docs/METHOD.md).
+        #[arg(long)]
+        doc: Option<PathBuf>,
+    },
     /// Read one CSV, XLSX or Parquet file into the canonical table, with rejected rows and reasons.
     Ingest {
         /// The file to read.
@@ -233,6 +247,28 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
         Command::Sample { out, seed } => {
             let summary = crate::sample::generate(out, *seed)?;
             Ok(format!("{summary:?}"))
+        }
+        Command::Simulate { reps, seed, doc } => {
+            if *reps == 0 {
+                return Err(Error::Usage("--reps must be at least 1".into()));
+            }
+            let table = crate::simulate::markdown(&crate::simulate::run(*reps, *seed));
+            if let Some(doc) = doc {
+                let text = std::fs::read_to_string(doc).map_err(|source| Error::Io {
+                    path: doc.clone(),
+                    source,
+                })?;
+                let new = crate::simulate::splice(&text, &table).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{}: no {} … {} markers to write the table between",
+                        doc.display(),
+                        crate::simulate::BEGIN,
+                        crate::simulate::END
+                    ))
+                })?;
+                crate::io::write_atomic(doc, new.as_bytes())?;
+            }
+            Ok(table)
         }
         Command::Ingest {
             file,

@@ -202,6 +202,37 @@ pub fn province_totals(
     totals
 }
 
+/// Whether province totals of years `a` and `b` can be compared: both come from an
+/// all-industry row, or the sectors with an output figure are the same in both years (a total
+/// summed over a changing set of sectors would read a change of coverage as growth).
+pub fn comparable_totals(
+    outputs: &BTreeMap<OutputKey, OutputCell>,
+) -> impl Fn(&str, i32, i32) -> bool {
+    let mut all_industry: BTreeSet<(String, i32)> = BTreeSet::new();
+    let mut sectors: BTreeMap<(String, i32), BTreeSet<String>> = BTreeMap::new();
+    for ((y, p, s), c) in outputs {
+        if c.output_bvnd.is_none() {
+            continue;
+        }
+        match s {
+            None => {
+                all_industry.insert((p.clone(), *y));
+            }
+            Some(s) => {
+                sectors
+                    .entry((p.clone(), *y))
+                    .or_default()
+                    .insert(s.clone());
+            }
+        }
+    }
+    move |p: &str, a: i32, b: i32| {
+        let key = |y: i32| (p.to_string(), y);
+        (all_industry.contains(&key(a)) && all_industry.contains(&key(b)))
+            || sectors.get(&key(a)) == sectors.get(&key(b))
+    }
+}
+
 fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
         (Some(a), Some(b)) if b > 0.0 => Some(a / b),
@@ -216,6 +247,7 @@ pub fn compute(
     params: &IndicatorParams,
 ) -> Result<Indicators> {
     let totals = province_totals(outputs);
+    let comparable = comparable_totals(outputs);
     let years: BTreeSet<i32> = grants
         .iter()
         .map(|g| g.year)
@@ -282,7 +314,9 @@ pub fn compute(
             g_year.push(Some(y));
             g_out.push(out);
             g_dlog.push(match (prev, out) {
-                (Some(a), Some(b)) if a > 0.0 && b > 0.0 => Some(b.ln() - a.ln()),
+                (Some(a), Some(b)) if a > 0.0 && b > 0.0 && comparable(p, y - 1, y) => {
+                    Some(b.ln() - a.ln())
+                }
                 _ => None,
             });
             g_spend.push(Some(s));
@@ -324,7 +358,7 @@ pub fn compute(
             let va = totals.get(&(p.clone(), a)).and_then(|c| c.output_bvnd);
             let vb = totals.get(&(p.clone(), b)).and_then(|c| c.output_bvnd);
             let cagr = match (va, vb) {
-                (Some(va), Some(vb)) if va > 0.0 && b > a => {
+                (Some(va), Some(vb)) if va > 0.0 && b > a && comparable(p, a, b) => {
                     Some((vb / va).powf(1.0 / f64::from(b - a)) - 1.0)
                 }
                 _ => None,
@@ -407,7 +441,24 @@ pub fn compute(
     // Concentration per province (and nationally) and window.
     let mut rows: Vec<(String, Window, Concentration)> = Vec::new();
     let grant_provinces: BTreeSet<&str> = grants.iter().map(|g| g.province.as_str()).collect();
-    for w in windows(first, last, params) {
+    // Windows from the same years the panel is built from (rows with a sector), so that the
+    // concentration and the effects of the flags stage describe the same windows.
+    let sector_years: BTreeSet<i32> = grants
+        .iter()
+        .filter(|g| g.sector.is_some())
+        .map(|g| g.year)
+        .chain(
+            outputs
+                .keys()
+                .filter(|(_, _, s)| s.is_some())
+                .map(|(y, _, _)| *y),
+        )
+        .collect();
+    let (wf, wl) = match (sector_years.first(), sector_years.last()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => (first, last),
+    };
+    for w in windows(wf, wl, params) {
         let in_window: Vec<&Grant> = grants
             .iter()
             .filter(|g| g.year >= w.start && g.year <= w.end)
@@ -528,6 +579,39 @@ mod tests {
         assert!((c.small_grant_share.unwrap() - 0.5).abs() < 1e-12);
         // Gini of 100,100,300,500: Σ(2i−n−1)x = −300 −100 +300 +1500 = 1400; /(4·1000) = 0.35.
         assert!((c.gini.unwrap() - 0.35).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_change_of_sector_coverage_is_not_growth() {
+        let cell = |v: f64| OutputCell {
+            output_bvnd: Some(v),
+            ..Default::default()
+        };
+        let mut outputs: BTreeMap<OutputKey, OutputCell> = BTreeMap::new();
+        // Province 70: sectors 10 and 11 in 2018, a third sector (13) appears in 2019.
+        outputs.insert((2018, "70".into(), Some("10".into())), cell(100.0));
+        outputs.insert((2018, "70".into(), Some("11".into())), cell(100.0));
+        outputs.insert((2019, "70".into(), Some("10".into())), cell(110.0));
+        outputs.insert((2019, "70".into(), Some("11".into())), cell(110.0));
+        outputs.insert((2019, "70".into(), Some("13".into())), cell(80.0));
+        // Province 72: the same two sectors both years → growth ln(231/210).
+        for (y, v) in [(2018, 100.0), (2019, 110.0)] {
+            outputs.insert((y, "72".into(), Some("10".into())), cell(v));
+            outputs.insert((y, "72".into(), Some("11".into())), cell(v + 10.0));
+        }
+        let ind = compute(&[], &outputs, &IndicatorParams::default()).unwrap();
+        let p = crate::table::strs(&ind.growth, "province_code").unwrap();
+        let y = crate::table::i32s(&ind.growth, "year").unwrap();
+        let g = crate::table::f64s(&ind.growth, "dlog_output").unwrap();
+        let get = |code: &str| {
+            (0..p.len())
+                .find(|&i| p[i].as_deref() == Some(code) && y[i] == Some(2019))
+                .map(|i| g[i])
+                .unwrap()
+        };
+        // 70 summed 200 then 300: not 40% growth, missing.
+        assert_eq!(get("70"), None);
+        assert!((get("72").unwrap() - (230.0f64 / 210.0).ln()).abs() < 1e-12);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod realdata;
 pub mod reference;
 pub mod report;
 pub mod sample;
+pub mod simulate;
 pub mod stats;
 pub mod table;
 pub mod text;

@@ -37,6 +37,25 @@ pub struct PanelParams {
     /// Leads of spending to add (for placebo checks).
     #[serde(default = "default_leads")]
     pub leads: usize,
+    /// What each funding file covers, where it says so. A province-year no funding file covers
+    /// has spending "no data" (null), not zero; by default a file covers the years and the
+    /// provinces that appear in it.
+    #[serde(default)]
+    pub funding_coverage: Vec<FundingCoverage>,
+}
+
+/// The years and provinces one funding file covers (a `[[panel.funding_coverage]]` table).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingCoverage {
+    /// File name as in `source_file` of the clean funding table (the name, not the folder).
+    pub file: String,
+    /// First and last year covered. Default: the years present in the file.
+    #[serde(default)]
+    pub years: Option<[i32; 2]>,
+    /// Province codes covered, on the pipeline's map. Default: the provinces present.
+    #[serde(default)]
+    pub provinces: Option<Vec<String>>,
 }
 
 fn default_lags() -> usize {
@@ -51,6 +70,7 @@ impl Default for PanelParams {
         PanelParams {
             lags: default_lags(),
             leads: default_leads(),
+            funding_coverage: Vec::new(),
         }
     }
 }
@@ -348,6 +368,7 @@ pub fn build(
         .filter(|g| in_years(g.year))
         .collect();
     let outputs = output_on(output, target)?;
+    let covered = funding_coverage(funding, target, years, &params.funding_coverage)?;
 
     let mut provinces = BTreeSet::new();
     let mut sectors = BTreeSet::new();
@@ -423,6 +444,7 @@ pub fn build(
         for s in &sectors {
             let start = cols.year.len();
             for &y in &year_list {
+                let has_data = covered.contains(&(p.clone(), y));
                 let sp = spend
                     .get(&(p.as_str(), s.as_str(), y))
                     .cloned()
@@ -431,13 +453,15 @@ pub fn build(
                 cols.year.push(Some(y));
                 cols.province.push(Some(p.clone()));
                 cols.sector.push(Some(s.clone()));
-                cols.spend.push(sp.total);
-                cols.national.push(sp.national);
-                cols.local.push(sp.local);
+                let known = |v: f64| has_data.then_some(v);
+                cols.spend.push(known(sp.total));
+                cols.national.push(known(sp.national));
+                cols.local.push(known(sp.local));
                 for (a, v) in sp.by_activity.iter().enumerate() {
-                    cols.by_activity[a].push(*v);
+                    cols.by_activity[a].push(known(*v));
                 }
-                cols.n_grants.push(Some(sp.n));
+                cols.n_grants.push(has_data.then_some(sp.n));
+                cols.covered.push(Some(has_data));
                 let out = cell.and_then(|c| c.output_bvnd);
                 cols.output.push(out);
                 cols.employment.push(cell.and_then(|c| c.employment));
@@ -451,12 +475,12 @@ pub fn build(
             // Lags, leads and growth within this province × sector, years consecutive.
             for k in 0..ny {
                 let i = start + k;
-                let lag = |l: usize| (k >= l).then(|| cols.spend[i - l]);
+                let lag = |l: usize| (k >= l).then(|| cols.spend[i - l]).flatten();
                 for l in 1..=params.lags {
                     cols.lags[l - 1].push(lag(l));
                 }
                 for l in 1..=params.leads {
-                    cols.leads[l - 1].push((k + l < ny).then(|| cols.spend[i + l]));
+                    cols.leads[l - 1].push((k + l < ny).then(|| cols.spend[i + l]).flatten());
                 }
                 cols.log_spend_lag1.push(lag(1).map(f64::ln_1p));
                 let prev = (k >= 1).then(|| cols.log_output[i - 1]).flatten();
@@ -468,14 +492,81 @@ pub fn build(
     cols.into_frame(params, target)
 }
 
+/// The province-years some funding file covers: declared in `[[panel.funding_coverage]]`, else
+/// the years and provinces present in the file.
+fn funding_coverage(
+    funding: &DataFrame,
+    target: Boundary,
+    years: Option<[i32; 2]>,
+    declared: &[FundingCoverage],
+) -> Result<BTreeSet<(String, i32)>> {
+    let files = table::strs_or_null(funding, "source_file")?;
+    let ys = table::i32s(funding, "year")?;
+    let ps = table::strs(funding, "province_code")?;
+    let from = boundaries(funding)?;
+    let name = |f: &str| {
+        std::path::Path::new(f)
+            .file_name()
+            .map_or(f.to_string(), |n| n.to_string_lossy().into_owned())
+    };
+    let mut present: BTreeMap<String, (BTreeSet<i32>, BTreeSet<String>)> = BTreeMap::new();
+    for i in 0..funding.height() {
+        let (Some(y), Some(p)) = (ys[i], ps[i].as_deref()) else {
+            continue;
+        };
+        let Ok(p) = map_code(p, from[i], target) else {
+            continue;
+        };
+        let e = present
+            .entry(name(files[i].as_deref().unwrap_or("")))
+            .or_default();
+        e.0.insert(y);
+        e.1.insert(p);
+    }
+    for d in declared {
+        if !present.contains_key(&d.file) {
+            return Err(Error::Config {
+                path: "[panel] funding_coverage".into(),
+                message: format!(
+                    "file \"{}\" is not among the funding files read ({}); use the file name",
+                    d.file,
+                    present.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
+    let mut covered = BTreeSet::new();
+    for (file, (file_years, file_provinces)) in &present {
+        let decl = declared.iter().find(|d| &d.file == file);
+        let ys: Vec<i32> = match decl.and_then(|d| d.years) {
+            Some([a, b]) => (a..=b).collect(),
+            None => file_years.iter().copied().collect(),
+        };
+        let ps: Vec<String> = match decl.and_then(|d| d.provinces.clone()) {
+            Some(v) => v,
+            None => file_provinces.iter().cloned().collect(),
+        };
+        for y in ys
+            .into_iter()
+            .filter(|y| years.is_none_or(|[a, b]| *y >= a && *y <= b))
+        {
+            for p in &ps {
+                covered.insert((p.clone(), y));
+            }
+        }
+    }
+    Ok(covered)
+}
+
 struct PanelColumns {
     year: Vec<Option<i32>>,
     province: Vec<Option<String>>,
     sector: Vec<Option<String>>,
-    spend: Vec<f64>,
-    national: Vec<f64>,
-    local: Vec<f64>,
-    by_activity: Vec<Vec<f64>>,
+    spend: Vec<Option<f64>>,
+    national: Vec<Option<f64>>,
+    local: Vec<Option<f64>>,
+    by_activity: Vec<Vec<Option<f64>>>,
+    covered: Vec<Option<bool>>,
     n_grants: Vec<Option<i64>>,
     lags: Vec<Vec<Option<f64>>>,
     leads: Vec<Vec<Option<f64>>>,
@@ -501,6 +592,7 @@ impl PanelColumns {
             by_activity: (0..ACTIVITIES.len())
                 .map(|_| Vec::with_capacity(n))
                 .collect(),
+            covered: Vec::with_capacity(n),
             n_grants: Vec::with_capacity(n),
             lags: (0..8).map(|_| Vec::with_capacity(n)).collect(),
             leads: (0..8).map(|_| Vec::with_capacity(n)).collect(),
@@ -522,11 +614,12 @@ impl PanelColumns {
             .i32("year", self.year)
             .str("province_code", self.province)
             .str("sector_code", self.sector)
-            .f64_dense("spend_mvnd", self.spend)
-            .f64_dense("spend_national_mvnd", self.national)
-            .f64_dense("spend_local_mvnd", self.local);
+            .f64("spend_mvnd", self.spend)
+            .f64("spend_national_mvnd", self.national)
+            .f64("spend_local_mvnd", self.local)
+            .bool("funding_covered", self.covered);
         for (a, v) in ACTIVITIES.iter().zip(self.by_activity) {
-            t = t.f64_dense(&format!("spend_{a}_mvnd"), v);
+            t = t.f64(&format!("spend_{a}_mvnd"), v);
         }
         t = t.i64("n_grants", self.n_grants);
         for (l, v) in self.lags.into_iter().take(params.lags).enumerate() {
@@ -546,5 +639,116 @@ impl PanelColumns {
             .i32("rel_year", self.rel_year)
             .str("boundary", vec![Some(target.as_str().to_string()); n])
             .build()
+    }
+}
+
+#[cfg(test)]
+mod coverage_tests {
+    use super::*;
+
+    /// Funding of one file: (year, province, sector, amount).
+    fn funding(rows: &[(i32, &str, &str, f64)], file: &str) -> DataFrame {
+        TableBuilder::new()
+            .i32("year", rows.iter().map(|r| Some(r.0)).collect())
+            .str(
+                "province_code",
+                rows.iter().map(|r| Some(r.1.to_string())).collect(),
+            )
+            .str(
+                "sector_code",
+                rows.iter().map(|r| Some(r.2.to_string())).collect(),
+            )
+            .f64("amount_mvnd", rows.iter().map(|r| Some(r.3)).collect())
+            .str(
+                "source_file",
+                rows.iter().map(|_| Some(file.to_string())).collect(),
+            )
+            .build()
+            .unwrap()
+    }
+
+    fn output() -> DataFrame {
+        let mut y = Vec::new();
+        let mut p = Vec::new();
+        let mut s = Vec::new();
+        for year in 2018..=2020 {
+            for prov in ["01", "02", "04"] {
+                for sec in ["10", "11"] {
+                    y.push(Some(year));
+                    p.push(Some(prov.to_string()));
+                    s.push(Some(sec.to_string()));
+                }
+            }
+        }
+        let n = y.len();
+        TableBuilder::new()
+            .i32("year", y)
+            .str("province_code", p)
+            .str("sector_code", s)
+            .f64("output_bvnd", vec![Some(100.0); n])
+            .build()
+            .unwrap()
+    }
+
+    fn spend_of(panel: &DataFrame, p: &str, s: &str, y: i32) -> Option<f64> {
+        let ps = table::strs(panel, "province_code").unwrap();
+        let ss = table::strs(panel, "sector_code").unwrap();
+        let ys = table::i32s(panel, "year").unwrap();
+        let v = table::f64s(panel, "spend_mvnd").unwrap();
+        let i = (0..panel.height())
+            .find(|&i| {
+                ps[i].as_deref() == Some(p) && ss[i].as_deref() == Some(s) && ys[i] == Some(y)
+            })
+            .unwrap();
+        v[i]
+    }
+
+    #[test]
+    fn no_support_is_zero_and_no_data_is_null() {
+        // The file has grants in 2018 and 2019 for provinces 01 and 02.
+        let f = funding(
+            &[(2018, "01", "10", 50.0), (2019, "02", "11", 70.0)],
+            "kcqg.xlsx",
+        );
+        let panel = build(
+            &f,
+            &output(),
+            Boundary::B2008,
+            &PanelParams::default(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(spend_of(&panel, "01", "10", 2018), Some(50.0));
+        // Covered, no grant: no support.
+        assert_eq!(spend_of(&panel, "01", "11", 2018), Some(0.0));
+        assert_eq!(spend_of(&panel, "02", "10", 2018), Some(0.0));
+        // 2020 is not in the file, province 04 is not in the file: no data.
+        assert_eq!(spend_of(&panel, "01", "10", 2020), None);
+        assert_eq!(spend_of(&panel, "04", "10", 2019), None);
+        // A declared coverage extends it: 2018–2020 for 01, 02 and 04.
+        let params = PanelParams {
+            funding_coverage: vec![FundingCoverage {
+                file: "kcqg.xlsx".into(),
+                years: Some([2018, 2020]),
+                provinces: Some(vec!["01".into(), "02".into(), "04".into()]),
+            }],
+            ..PanelParams::default()
+        };
+        let panel = build(&f, &output(), Boundary::B2008, &params, None, None).unwrap();
+        assert_eq!(spend_of(&panel, "01", "10", 2020), Some(0.0));
+        assert_eq!(spend_of(&panel, "04", "10", 2019), Some(0.0));
+        // Declaring a file that was not read is a configuration error (exit code 2).
+        let params = PanelParams {
+            funding_coverage: vec![FundingCoverage {
+                file: "other.csv".into(),
+                years: None,
+                provinces: None,
+            }],
+            ..PanelParams::default()
+        };
+        let err = build(&f, &output(), Boundary::B2008, &params, None, None).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("other.csv"), "{err}");
     }
 }

@@ -9,6 +9,8 @@ pub mod event_study;
 pub mod expr;
 pub mod formula;
 pub mod pilot;
+pub mod province;
+pub mod sector;
 pub mod stage;
 mod table;
 

@@ -15,10 +15,8 @@ use crate::models::pilot::{self, PilotInference};
 use crate::models::{BootstrapSpec, ModelOptions, ModelResult, VcovSpec, fit_formula};
 use crate::panel::PilotParams;
 use crate::pipeline::config::ModelsParams;
-use crate::stats::multiple::benjamini_hochberg;
 use crate::table::{self, TableBuilder};
 use polars::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Wild bootstrap p-value and interval of one term, where run.
@@ -59,7 +57,10 @@ fn wild(result: &ModelResult) -> Wild {
     (get("p_value"), get("conf_low"), get("conf_high"))
 }
 
-fn options(vcov: &str, bootstrap: Option<(&str, &ModelsParams)>) -> Result<ModelOptions> {
+pub(crate) fn options(
+    vcov: &str,
+    bootstrap: Option<(&str, &ModelsParams)>,
+) -> Result<ModelOptions> {
     let vcov = VcovSpec::parse(vcov)?;
     let clustered = matches!(vcov, VcovSpec::Cluster(_));
     Ok(ModelOptions {
@@ -147,17 +148,13 @@ pub fn run(
     crate::io::write_parquet(&mut coefs, &p)?;
     outputs.push(p);
 
-    let mut effects = province_effects(panel, windows)?;
-    let p = dir.join("province_effects.parquet");
-    crate::io::write_parquet(&mut effects, &p)?;
-    outputs.push(p);
     let span: Vec<(i32, i32)> = windows
         .iter()
         .copied()
         .min_by_key(|(a, b)| (*a, -*b))
         .into_iter()
         .collect();
-    let mut sectors = sector_effects(panel, &span)?;
+    let mut sectors = super::sector::sector_effects(panel, &span)?;
     let p = dir.join("sector_effects.parquet");
     crate::io::write_parquet(&mut sectors, &p)?;
     outputs.push(p);
@@ -333,186 +330,6 @@ fn event_table(rows: &[EventRow]) -> Result<DataFrame> {
         .bool(
             "reference",
             rows.iter().map(|r| Some(r.reference)).collect(),
-        )
-        .build()
-}
-
-/// Province-specific effects of lagged spending on output growth, one regression per window
-/// (see the module documentation).
-pub fn province_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame> {
-    group_effects(panel, windows, Grouping::Province)
-}
-
-/// Sector-specific effects over the whole span: each sector's slope against the other sectors
-/// of the same province in the same year (province × year effects) and net of cell trends,
-/// clustered by province.
-pub fn sector_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame> {
-    group_effects(panel, windows, Grouping::Sector)
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Grouping {
-    Province,
-    Sector,
-}
-
-fn group_effects(panel: &DataFrame, windows: &[(i32, i32)], by: Grouping) -> Result<DataFrame> {
-    let provinces = table::strs(panel, "province_code")?;
-    let sectors = table::strs(panel, "sector_code")?;
-    let years = table::i32s(panel, "year")?;
-    let x = table::f64s(panel, "log_spend_lag1")?;
-    let dlog = table::f64s(panel, "dlog_output")?;
-    let mut rows: Vec<crate::flags::ProvinceEffect> = Vec::new();
-    for &(start, end) in windows {
-        let idx: Vec<usize> = (0..panel.height())
-            .filter(|&i| years[i].is_some_and(|y| y >= start && y <= end))
-            .collect();
-        let mut treated_cells: BTreeMap<&str, i64> = BTreeMap::new();
-        let mut nobs: BTreeMap<&str, i64> = BTreeMap::new();
-        let group_of = |i: usize| match by {
-            Grouping::Province => provinces[i].as_deref().unwrap_or(""),
-            Grouping::Sector => sectors[i].as_deref().unwrap_or(""),
-        };
-        for &i in &idx {
-            let p = group_of(i);
-            if x[i].is_some() && dlog[i].is_some() {
-                *nobs.entry(p).or_default() += 1;
-                if x[i].is_some_and(|v| v > 0.0) {
-                    *treated_cells.entry(p).or_default() += 1;
-                }
-            }
-        }
-        let supported: Vec<&str> = treated_cells.keys().copied().collect();
-        let mut cols: Vec<Column> = vec![
-            Column::new(
-                "dlog_output".into(),
-                idx.iter()
-                    .map(|&i| dlog[i])
-                    .collect::<Float64Chunked>()
-                    .into_series(),
-            ),
-            Column::new(
-                "province_code".into(),
-                idx.iter()
-                    .map(|&i| provinces[i].clone())
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "sector_code".into(),
-                idx.iter().map(|&i| sectors[i].clone()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "year".into(),
-                idx.iter()
-                    .map(|&i| years[i])
-                    .collect::<Int32Chunked>()
-                    .into_series(),
-            ),
-            Column::new(
-                "province_year".into(),
-                idx.iter()
-                    .map(|&i| {
-                        format!(
-                            "{}_{}",
-                            provinces[i].as_deref().unwrap_or(""),
-                            years[i].unwrap_or(0)
-                        )
-                    })
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "cell".into(),
-                idx.iter()
-                    .map(|&i| {
-                        format!(
-                            "{}_{}",
-                            provinces[i].as_deref().unwrap_or(""),
-                            sectors[i].as_deref().unwrap_or("")
-                        )
-                    })
-                    .collect::<Vec<_>>(),
-            ),
-        ];
-        for p in &supported {
-            let v: Float64Chunked = idx
-                .iter()
-                .map(|&i| {
-                    if group_of(i) == *p {
-                        x[i]
-                    } else {
-                        x[i].map(|_| 0.0)
-                    }
-                })
-                .collect();
-            cols.push(Column::new(format!("x_{p}").into(), v.into_series()));
-        }
-        let df = DataFrame::new_infer_height(cols).ctx(|| "cannot build effect table".into())?;
-        let rhs: Vec<String> = supported.iter().map(|p| format!("x_{p}")).collect();
-        let all_provinces: std::collections::BTreeSet<&str> =
-            idx.iter().map(|&i| group_of(i)).collect();
-        let mut window_rows: Vec<crate::flags::ProvinceEffect> = all_provinces
-            .iter()
-            .map(|p| crate::flags::ProvinceEffect {
-                province: p.to_string(),
-                start,
-                end,
-                nobs: nobs.get(p).copied().unwrap_or(0),
-                n_treated_cells: treated_cells.get(p).copied().unwrap_or(0),
-                ..Default::default()
-            })
-            .collect();
-        if !rhs.is_empty() {
-            // Province slopes: against the same sector elsewhere in the same year, clustered by
-            // cell. Sector slopes: against the province's other sectors in the same year,
-            // clustered by province.
-            let (fe, cluster) = match by {
-                Grouping::Province => (PANEL_FE, "cluster:cell"),
-                Grouping::Sector => (
-                    "province_code^sector_code + province_year",
-                    "cluster:province_code",
-                ),
-            };
-            let formula = format!("dlog_output ~ {} | {fe}", rhs.join(" + "));
-            let fit = fit_formula(&df, &formula, &options(cluster, None)?)?;
-            for r in window_rows.iter_mut() {
-                if let Some(t) = fit.coefficient(&format!("x_{}", r.province)) {
-                    r.estimate = Some(t.estimate);
-                    r.std_error = Some(t.std_error);
-                    r.conf_low = Some(t.conf_low);
-                    r.conf_high = Some(t.conf_high);
-                    r.p_value = Some(t.p_value);
-                }
-            }
-        }
-        let p: Vec<f64> = window_rows
-            .iter()
-            .map(|r| r.p_value.unwrap_or(f64::NAN))
-            .collect();
-        for (r, q) in window_rows.iter_mut().zip(benjamini_hochberg(&p)) {
-            r.q_value = (!q.is_nan()).then_some(q);
-        }
-        rows.extend(window_rows);
-    }
-    TableBuilder::new()
-        .str(
-            match by {
-                Grouping::Province => "province_code",
-                Grouping::Sector => "sector_code",
-            },
-            rows.iter().map(|r| Some(r.province.clone())).collect(),
-        )
-        .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())
-        .i32("period_end", rows.iter().map(|r| Some(r.end)).collect())
-        .f64("estimate", rows.iter().map(|r| r.estimate).collect())
-        .f64("std_error", rows.iter().map(|r| r.std_error).collect())
-        .f64("conf_low", rows.iter().map(|r| r.conf_low).collect())
-        .f64("conf_high", rows.iter().map(|r| r.conf_high).collect())
-        .f64("p_value", rows.iter().map(|r| r.p_value).collect())
-        .f64("q_value", rows.iter().map(|r| r.q_value).collect())
-        .i64("nobs", rows.iter().map(|r| Some(r.nobs)).collect())
-        .i64(
-            "n_treated_cells",
-            rows.iter().map(|r| Some(r.n_treated_cells)).collect(),
         )
         .build()
 }

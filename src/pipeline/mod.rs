@@ -176,7 +176,10 @@ impl Runner<'_> {
                 "programme": f.programme, "boundary": f.boundary, "years": f.years }),
             "indicators" => serde_json::json!({
                 "indicators": f.indicators, "boundary": f.boundary, "years": f.years }),
-            "models" => serde_json::json!({ "models": f.models, "pilot": f.pilot }),
+            "models" => serde_json::json!({ "models": f.models, "pilot": f.pilot,
+                // The province effects use the flags' windows and lag.
+                "flag_windows": f.flags.windows, "lag_years": f.flags.lag_years,
+                "phases": f.indicators.phases, "rolling_years": f.indicators.rolling_years }),
             "flags" => serde_json::json!({ "flags": f.flags }),
             "report" => serde_json::json!({
                 "lang": self.lang, "synthetic": f.synthetic, "name": f.name,
@@ -565,6 +568,14 @@ impl Runner<'_> {
             &flag_windows,
             &self.out.join("models"),
         )?;
+        // Province effects for the flags: the same windows of support years as the
+        // concentration, growth `lag_years` later.
+        let mut outputs = outputs;
+        let mut effects =
+            crate::models::province::province_effects(&panel, &flag_windows, f.flags.lag_years)?;
+        let p = self.out.join("models/province_effects.parquet");
+        io::write_parquet(&mut effects, &p)?;
+        outputs.push(p);
         Ok(StageOutput {
             rows_in: panel.height() as u64,
             rows_out: outputs.len() as u64,

@@ -434,14 +434,18 @@ fn status_style(status: &str) -> (Shape, RGBColor, RGBColor) {
         "scattered_effective" => (Shape::Square, BLUE, RGBColor(192, 223, 243)),
         "ok" => (Shape::Circle, GREEN, RGBColor(199, 236, 220)),
         "insufficient_data" => (Shape::Hollow, GREY, RGBColor(236, 236, 236)),
+        "scattered_effect_unknown" => (Shape::Square, GREY, RGBColor(214, 214, 230)),
+        "effect_unknown" => (Shape::Circle, GREY, RGBColor(228, 228, 228)),
         _ => (Shape::Hollow, LIGHT, WHITE),
     }
 }
 
-const STATUSES: [&str; 5] = [
+const STATUSES: [&str; 7] = [
     "flagged",
     "focused_low_impact",
+    "scattered_effect_unknown",
     "scattered_effective",
+    "effect_unknown",
     "ok",
     "insufficient_data",
 ];

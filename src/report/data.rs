@@ -96,6 +96,14 @@ pub struct FlagRow {
     /// Thresholds the flags stage used in this window (effective sectors, small-grant share).
     pub threshold_eff_sectors: Option<f64>,
     pub threshold_small_share: Option<f64>,
+    /// clear | low | inconclusive | insufficient ("" in tables written before verdicts).
+    pub effect_verdict: String,
+    pub placebo: Option<f64>,
+    pub placebo_conf_low: Option<f64>,
+    pub placebo_conf_high: Option<f64>,
+    pub placebo_failed: Option<bool>,
+    pub conf_level: Option<f64>,
+    pub min_effect: Option<f64>,
 }
 
 /// Null cells per column of one table.
@@ -365,6 +373,19 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
     let reason_en = strs_or_null(df, "reason_en")?;
     let thr_eff = crate::table::f64s_or_null(df, "threshold_eff_sectors")?;
     let thr_small = crate::table::f64s_or_null(df, "threshold_small_share")?;
+    let verdict = strs_or_null(df, "effect_verdict")?;
+    let (placebo, pl_lo, pl_hi, level, min_effect) = (
+        num("placebo")?,
+        num("placebo_conf_low")?,
+        num("placebo_conf_high")?,
+        num("conf_level")?,
+        num("min_effect")?,
+    );
+    let placebo_failed = if df.column("placebo_failed").is_ok() {
+        bools(df, "placebo_failed")?
+    } else {
+        vec![None; df.height()]
+    };
     let rank = if df.column("rank").is_ok() {
         i32s(df, "rank")?
     } else {
@@ -393,6 +414,13 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
                 rank: rank[i],
                 threshold_eff_sectors: thr_eff[i],
                 threshold_small_share: thr_small[i],
+                effect_verdict: text(verdict[i].clone()),
+                placebo: placebo[i],
+                placebo_conf_low: pl_lo[i],
+                placebo_conf_high: pl_hi[i],
+                placebo_failed: placebo_failed[i],
+                conf_level: level[i],
+                min_effect: min_effect[i],
             })
         })
         .collect())

@@ -40,8 +40,73 @@ pub struct Findings {
     /// Post-start periods whose effect both bands tell from zero, and all post-start periods.
     pub event_clear: Option<(usize, usize)>,
     pub achievement: Option<Achievement>,
+    /// Verdict counts of the main window, where the flags carry verdicts.
+    pub verdicts: Option<Verdicts>,
     pub pilots: Vec<String>,
     pub pilot_start: Option<i32>,
+}
+
+/// How the verdicts of one window came out, and the rule that made them.
+#[derive(Debug, Clone, Default)]
+pub struct Verdicts {
+    pub window: (i32, i32),
+    /// clear, low, inconclusive, insufficient.
+    pub counts: [usize; 4],
+    pub placebo_failed: usize,
+    pub scattered_unknown: usize,
+    pub eff: f64,
+    pub small: f64,
+    pub level: f64,
+    pub min_effect: f64,
+}
+
+impl Verdicts {
+    fn of(rows: &[super::data::FlagRow], window: (i32, i32)) -> Option<Verdicts> {
+        let rows: Vec<_> = rows
+            .iter()
+            .filter(|r| (r.period_start, r.period_end) == window && !r.effect_verdict.is_empty())
+            .collect();
+        let first = rows.first()?;
+        let mut v = Verdicts {
+            window,
+            eff: first.threshold_eff_sectors?,
+            small: first.threshold_small_share?,
+            level: first.conf_level?,
+            min_effect: first.min_effect?,
+            ..Default::default()
+        };
+        for r in &rows {
+            let k = ["clear", "low", "inconclusive", "insufficient"]
+                .iter()
+                .position(|c| *c == r.effect_verdict)?;
+            v.counts[k] += 1;
+            v.placebo_failed += usize::from(r.placebo_failed == Some(true));
+            v.scattered_unknown += usize::from(r.status == "scattered_effect_unknown");
+        }
+        Some(v)
+    }
+
+    fn sentence(&self, lang: super::Lang) -> String {
+        let n = |k: usize| k.to_string();
+        tf(
+            lang,
+            K::FindVerdicts,
+            &[
+                ("y0", &self.window.0.to_string()),
+                ("y1", &self.window.1.to_string()),
+                ("clear", &n(self.counts[0])),
+                ("low", &n(self.counts[1])),
+                ("inconclusive", &n(self.counts[2])),
+                ("insufficient", &n(self.counts[3])),
+                ("placebo", &n(self.placebo_failed)),
+                ("eff", &num(lang, self.eff, 1)),
+                ("small", &num(lang, self.small * 100.0, 0)),
+                ("level", &num(lang, self.level * 100.0, 0)),
+                ("min", &num(lang, self.min_effect * 100.0, 1)),
+                ("unknown", &n(self.scattered_unknown)),
+            ],
+        )
+    }
 }
 
 /// Order of statuses from most to least telling, for one label per province on the map.
@@ -49,7 +114,9 @@ fn severity(status: &str) -> u8 {
     match status {
         "flagged" => 5,
         "focused_low_impact" => 4,
+        "scattered_effect_unknown" => 3,
         "scattered_effective" => 3,
+        "effect_unknown" => 2,
         "ok" => 2,
         "insufficient_data" => 1,
         _ => 0,
@@ -119,6 +186,7 @@ impl Findings {
             .iter()
             .map(|r| (r.period_start, r.period_end))
             .max_by_key(|(s, e)| (e - s, *e));
+        f.verdicts = f.main_window.and_then(|w| Verdicts::of(&d.flags, w));
 
         if let Some(spending) = &d.spending {
             let total: f64 = spending.iter().map(|r| r.amount_mvnd).sum();
@@ -241,6 +309,9 @@ impl Findings {
                     ("names", &Self::names(&self.flagged, ctx, 6)),
                 ],
             ));
+        }
+        if let Some(v) = &self.verdicts {
+            out.push(v.sentence(lang));
         }
         if !self.insufficient.is_empty() {
             out.push(tf(

@@ -126,6 +126,16 @@ table! {
     StOk => ("Không bị đánh dấu", "Not flagged"),
     StInsufficient => ("Chưa đủ dữ liệu", "Insufficient data"),
     StNoData => ("Không có dữ liệu", "No data"),
+    StScatteredUnknown => ("Dàn trải, chưa rõ tác động", "Scattered, effect unknown"),
+    StEffectUnknown => ("Không dàn trải, chưa rõ tác động", "Not scattered, effect unknown"),
+    VerdictClear => ("Rõ", "Clear"),
+    VerdictLow => ("Thấp", "Low"),
+    VerdictInconclusive => ("Chưa kết luận", "Inconclusive"),
+    VerdictInsufficient => ("Chưa đủ dữ liệu", "Insufficient"),
+    ColVerdict => ("Kết luận tác động", "Effect verdict"),
+    ColPlacebo => ("Kiểm tra giả, điểm % (khoảng)", "Placebo, pp (interval)"),
+    PlaceboFailed => ("không đạt", "failed"),
+    FindVerdicts => ("Giai đoạn hỗ trợ {y0}–{y1} (tăng trưởng năm sau): tác động rõ ở {clear} tỉnh, thấp ở {low}, chưa kết luận ở {inconclusive}, chưa đủ dữ liệu ở {insufficient}; kiểm tra giả không đạt ở {placebo} tỉnh. Tỉnh bị đánh dấu khi hỗ trợ dàn trải (từ {eff} ngành tương đương và từ {small}% khoản nhỏ) và tác động thấp (cận trên khoảng tin cậy {level}% dưới {min} điểm % tăng trưởng); {unknown} tỉnh dàn trải nhưng chưa rõ tác động không bị đánh dấu.", "Support years {y0}–{y1} (growth the year after): a clear effect in {clear} provinces, low in {low}, inconclusive in {inconclusive}, insufficient data in {insufficient}; the placebo check failed in {placebo}. A province is flagged when its support is scattered (at least {eff} effective sectors and {small}% small grants) and its effect is low (the top of its {level}% interval below {min} percentage points of growth); {unknown} scattered provinces whose effect is unknown are not flagged."),
 
     Boundary2008 => ("63 tỉnh, thành phố (trước 1/7/2025, mã GSO)", "63 provinces (before 1 July 2025, GSO codes)"),
     Boundary2025 => ("34 tỉnh, thành phố (từ 1/7/2025, Nghị quyết 202/2025/QH15)", "34 provinces (from 1 July 2025, Resolution 202/2025/QH15)"),
@@ -138,6 +148,7 @@ table! {
     ColSmallShare => ("Tỷ lệ khoản nhỏ (%)", "Small grants (%)"),
     ColEffSectors => ("Số ngành hiệu dụng", "Effective sectors"),
     ColEffect => ("Tác động (KTC 95%)", "Effect (95% CI)"),
+    ColEffectPp => ("Tác động, điểm % (khoảng tin cậy)", "Effect, pp (interval)"),
     ColQValue => ("q (BH)", "q (BH)"),
     ColReasons => ("Lý do", "Reasons"),
     ColStatus => ("Trạng thái", "Status"),
@@ -292,8 +303,22 @@ pub fn status(lang: Lang, code: &str) -> String {
         "focused_low_impact" => K::StFocusedLowImpact,
         "ok" => K::StOk,
         "insufficient_data" => K::StInsufficient,
+        "scattered_effect_unknown" => K::StScatteredUnknown,
+        "effect_unknown" => K::StEffectUnknown,
         "" => K::StNoData,
         unknown => return crate::text::clean(unknown),
+    };
+    t(lang, key).to_string()
+}
+
+/// The name of an effect verdict (clear | low | inconclusive | insufficient).
+pub fn verdict(lang: Lang, code: &str) -> String {
+    let key = match code {
+        "clear" => K::VerdictClear,
+        "low" => K::VerdictLow,
+        "inconclusive" => K::VerdictInconclusive,
+        "insufficient" => K::VerdictInsufficient,
+        other => return crate::text::clean(other),
     };
     t(lang, key).to_string()
 }

@@ -47,6 +47,16 @@ pub fn flags(d: &ReportData, ctx: &ReportContext, all: bool) -> Table {
         K::ColEffect,
         K::ColQValue,
     ];
+    // Tables written with effect verdicts show the effect in percentage points, the verdict
+    // and the placebo check.
+    let verdicts = rows.iter().any(|r| !r.effect_verdict.is_empty());
+    if verdicts {
+        if let Some(k) = keys.iter_mut().find(|k| **k == K::ColEffect) {
+            *k = K::ColEffectPp;
+        }
+        keys.push(K::ColVerdict);
+        keys.push(K::ColPlacebo);
+    }
     if all {
         keys.push(K::ColStatus);
     }
@@ -54,7 +64,17 @@ pub fn flags(d: &ReportData, ctx: &ReportContext, all: bool) -> Table {
     let rows = rows
         .into_iter()
         .map(|r| {
+            let pp = |v: f64| {
+                format!(
+                    "{}{}",
+                    if v >= 0.0 { "+" } else { "" },
+                    num(lang, 100.0 * v, 1)
+                )
+            };
             let effect = match (r.effect, r.effect_conf_low, r.effect_conf_high) {
+                (Some(e), Some(lo), Some(hi)) if verdicts => {
+                    format!("{} ({} – {})", pp(e), pp(lo), pp(hi))
+                }
                 (Some(e), Some(lo), Some(hi)) => format!(
                     "{} ({} – {})",
                     num(lang, e, 4),
@@ -82,6 +102,23 @@ pub fn flags(d: &ReportData, ctx: &ReportContext, all: bool) -> Table {
                     .map(|q| num(lang, q, 3))
                     .unwrap_or_else(|| t(lang, K::NotAvailable).into()),
             ];
+            if verdicts {
+                row.push(i18n::verdict(lang, &r.effect_verdict));
+                row.push(match (r.placebo, r.placebo_conf_low, r.placebo_conf_high) {
+                    (Some(e), Some(lo), Some(hi)) => format!(
+                        "{} ({} – {}){}",
+                        pp(e),
+                        pp(lo),
+                        pp(hi),
+                        if r.placebo_failed == Some(true) {
+                            format!(": {}", t(lang, K::PlaceboFailed))
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    _ => t(lang, K::NotAvailable).to_string(),
+                });
+            }
             if all {
                 row.push(i18n::status(lang, &r.status));
             }

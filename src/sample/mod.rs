@@ -6,7 +6,7 @@
 //! seed writes byte-identical files: all randomness comes from `stats::rng::Rng`.
 
 mod csv;
-mod dgp;
+pub(crate) mod dgp;
 mod expect;
 mod phrases;
 mod xlsx;
