@@ -579,3 +579,38 @@ fn random_sheets_in_the_real_layouts_never_panic() {
         }
     }
 }
+
+#[test]
+fn source_keys_in_a_pipeline_file_are_checked_when_it_loads() {
+    use khuyencong::pipeline::config::Pipeline;
+    let dir = tmp("keys_pipeline");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("p.toml");
+    let source = |extra: &str| {
+        format!(
+            "name = \"real\"\n[[sources]]\nkind = \"output\"\npath = \"x.xlsx\"\nsheet = \"16. LĐCN_DP\"\n{extra}\n"
+        )
+    };
+    std::fs::write(
+        &p,
+        source("header_rows = \"5-7\"\nyear = 2024\nmeasure = \"employment_index\"\nunits = \"tỷ đồng\"\nboundary = \"2008\"\ncolumns = { C = \"employment_index\", B = \"ignore\" }"),
+    )
+    .unwrap();
+    let loaded = Pipeline::load(&p).unwrap();
+    let s = &loaded.file.sources[0];
+    assert_eq!(s.header_rows.as_deref(), Some("5-7"));
+    assert_eq!(s.year, Some(2024));
+    for (extra, key) in [
+        ("header_rows = \"7-5\"", "header_rows"),
+        ("measure = \"amount_mvnd\"", "measure"),
+        ("columns = { C = \"employment_idx\" }", "columns"),
+        ("units = \"gallons\"", "units"),
+        ("year = 1800", "year"),
+        ("header_rowz = \"5-7\"", "header_rowz"),
+    ] {
+        std::fs::write(&p, source(extra)).unwrap();
+        let err = Pipeline::load(&p).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{extra}");
+        assert!(err.to_string().contains(key), "{extra}: {err}");
+    }
+}
