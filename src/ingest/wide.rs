@@ -51,10 +51,35 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
                 .map(|(_, std::cmp::Reverse(i))| i)
         })
         .ok_or_else(|| {
+            // What was seen: the header row and each non-year column's first labels.
+            let seen: Vec<String> = (0..ctx.hrow.cells.len().max(1))
+                .filter(|i| !year_cols.contains(i))
+                .take(4)
+                .map(|i| {
+                    let firsts: Vec<String> = data
+                        .iter()
+                        .map(|r| r.get(i).text())
+                        .filter(|t| !t.trim().is_empty())
+                        .take(2)
+                        .map(|t| format!("\"{}\"", t.chars().take(30).collect::<String>()))
+                        .collect();
+                    format!(
+                        "{} \"{}\": {}",
+                        super::stacked::column_letters(i),
+                        ctx.hrow.get(i).text(),
+                        if firsts.is_empty() { "empty".to_string() } else { firsts.join(", ") }
+                    )
+                })
+                .collect();
             Error::data(
                 path,
                 None,
-                "wide table: no column of province names found; name it with `columns`",
+                format!(
+                    "wide table (header on row {}, {} year columns): no column of province names found among {}; name it with columns = {{ A = \"province\" }} (or \"province_code\"), or set header_row / header_rows if the header is elsewhere",
+                    ctx.hrow.line,
+                    ctx.header.years.len(),
+                    if seen.is_empty() { "no columns".to_string() } else { seen.join("; ") }
+                ),
             )
         })?;
     let label_is_code = ctx
