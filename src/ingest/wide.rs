@@ -94,13 +94,35 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
     let label_header = ctx.hrow.get(label_col).text();
     let measure = match ctx.spec.measure.as_deref() {
         Some(m) => layout::measure_from_name(m)
-            .ok_or_else(|| Error::config(path, format!("measure = \"{m}\" is not one of output_bvnd, iip, employment, establishments, amount_mvnd")))?,
+            .ok_or_else(|| Error::config(path, format!("measure = \"{m}\" is not one of output_bvnd, iip, employment, employment_index, establishments, amount_mvnd")))?,
         None => match spec.kind {
             Kind::Funding => Role::Amount,
             Kind::Output => layout::measure_of(&format!("{} {label_header}", ctx.title_text))
                 .ok_or_else(|| Error::data(path, None, "wide table: cannot tell what the values measure from the title or header (index, tỷ đồng, lao động, cơ sở…); set `measure` for this source"))?,
         },
     };
+    // A wide table of indices against the previous month is not a year-on-year index.
+    if measure.is_index() && ctx.spec.measure.is_none() {
+        let text = format!("{} {label_header}", ctx.title_text);
+        if matches!(
+            layout::comparison(&text),
+            layout::Comparison::MonthOnMonth | layout::Comparison::FixedBase
+        ) {
+            return Err(Error::data(
+                path,
+                None,
+                format!(
+                    "wide table of an index compared with the previous month or a fixed base year (\"{}\"), not with a year earlier; not read as iip or employment_index (set measure for this source if it is one)",
+                    text.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                ),
+            ));
+        }
+    }
     if !measure.fits(spec.kind) {
         return Err(Error::config(
             path,

@@ -614,3 +614,33 @@ fn source_keys_in_a_pipeline_file_are_checked_when_it_loads() {
         assert!(err.to_string().contains(key), "{extra}: {err}");
     }
 }
+
+#[test]
+fn a_wide_table_of_month_on_month_indices_is_refused() {
+    let p = tmp("wide_mom.xlsx");
+    let rows = |title: &'static str| {
+        vec![
+            vec![S(title)],
+            vec![S("Tỉnh"), S("2023"), S("2024")],
+            vec![S("Hà Nội"), N(100.5), N(101.25)],
+            vec![S("Vĩnh Phúc"), N(99.5), N(100.75)],
+        ]
+    };
+    xlsx(
+        &p,
+        "S",
+        &rows("Chỉ số sản xuất công nghiệp tháng 12 so với tháng trước (%)"),
+    );
+    let err = ingest::ingest_file(&SourceSpec::new(Kind::Output, &p))
+        .err()
+        .expect("month-on-month indices are not iip");
+    assert!(err.to_string().contains("previous month"), "{err}");
+    // The same table compared with the previous year is read as iip.
+    xlsx(
+        &p,
+        "S",
+        &rows("Chỉ số sản xuất công nghiệp (năm trước = 100)"),
+    );
+    let (_, v) = ingest_ok(&SourceSpec::new(Kind::Output, &p));
+    assert_eq!(cells(&v, "iip")[&key("01", 2024)], Some(101.25));
+}
