@@ -62,6 +62,10 @@ pub enum Command {
         /// Report language [default: the pipeline's `lang`, else vi].
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Wait up to this many seconds for another run holding the output folder's lock, then
+        /// exit 4 [default: do not wait].
+        #[arg(long, value_name = "SECONDS")]
+        wait: Option<u64>,
     },
     /// Write the synthetic sample inputs and their planted truth.
     Sample {
@@ -127,6 +131,10 @@ pub enum Command {
         /// Output folder [default: out/<pipeline name>/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// One JSON object (the stages' states and why, the last run's exit code and time), for
+        /// schedulers and monitoring.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -154,8 +162,10 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             out,
             force,
             lang,
+            wait,
         } => {
             let opts = crate::pipeline::RunOptions {
+                wait: wait.map(std::time::Duration::from_secs),
                 pipeline: pipeline.clone(),
                 out: out.clone(),
                 force: *force,
@@ -245,7 +255,19 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                 b
             }),
         ),
-        Command::Status { pipeline, out } => {
+        Command::Status {
+            pipeline,
+            out,
+            json: true,
+        } => {
+            let report = crate::pipeline::status_report(pipeline, out.as_deref())?;
+            serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))
+        }
+        Command::Status {
+            pipeline,
+            out,
+            json: false,
+        } => {
             let states = crate::pipeline::status(pipeline, out.as_deref())?;
             let mut text = String::new();
             for (stage, state) in states {
@@ -257,6 +279,12 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                     StageState::NeverRun => "never run".to_string(),
                 };
                 text.push_str(&format!("{stage:<11} {s}\n"));
+            }
+            if let Some(last) = crate::pipeline::status_report(pipeline, out.as_deref())?.last_run {
+                text.push_str(&format!(
+                    "last run    finished {} with exit code {}\n",
+                    last.finished, last.exit_code
+                ));
             }
             Ok(text.trim_end().to_string())
         }
@@ -292,7 +320,9 @@ pub fn main() -> i32 {
     match execute(&cli) {
         Ok(text) => {
             if !cli.quiet && !text.is_empty() {
-                println!("{text}");
+                // A closed pipe (`khuyencong status --json | head`) is not an error of the run.
+                use std::io::Write;
+                let _ = writeln!(std::io::stdout().lock(), "{text}");
             }
             0
         }

@@ -30,7 +30,7 @@ pub enum Error {
     },
     /// Another run holds the output folder's lock (exit code 4).
     #[error(
-        "another run holds the lock {path}; wait for it to finish, or remove the file if no run is active"
+        "another run holds the lock {path}; try again when it ends (the lock is released when that run ends, however it ends), or pass --wait SECONDS"
     )]
     Locked { path: PathBuf },
     /// A table operation failed.

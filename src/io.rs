@@ -160,3 +160,47 @@ pub fn bytes_hash(bytes: &[u8]) -> String {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Writes a table that has an integer `year` column also as a Hive-style dataset partitioned by
+/// year: `dir/year=2024/part-0.parquet`, one file per year without the `year` column (readers
+/// take it from the folder name), each written atomically; folders of years no longer in the
+/// table are removed. Returns the files written, sorted by year.
+pub fn write_parquet_by_year(df: &DataFrame, dir: &Path) -> Result<Vec<PathBuf>> {
+    let years: std::collections::BTreeSet<i32> = crate::table::i32s(df, "year")?
+        .into_iter()
+        .flatten()
+        .collect();
+    let year_col = df
+        .column("year")
+        .ctx(|| format!("cannot partition {} by year", dir.display()))?
+        .as_materialized_series()
+        .cast(&DataType::Int32)
+        .ctx(|| format!("cannot partition {} by year", dir.display()))?;
+    let mut written = Vec::with_capacity(years.len());
+    for y in &years {
+        let mask = year_col
+            .i32()
+            .ctx(|| format!("cannot partition {} by year", dir.display()))?
+            .equal(*y);
+        let part = df
+            .filter(&mask)
+            .and_then(|p| p.drop("year"))
+            .ctx(|| format!("cannot partition {} by year", dir.display()))?;
+        let path = dir.join(format!("year={y}")).join("part-0.parquet");
+        write_parquet_pending(&part, &path)?.publish()?;
+        written.push(path);
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stale = name
+                .strip_prefix("year=")
+                .and_then(|y| y.parse::<i32>().ok())
+                .is_some_and(|y| !years.contains(&y));
+            if stale && e.path().is_dir() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    Ok(written)
+}

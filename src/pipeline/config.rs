@@ -117,6 +117,13 @@ pub struct PipelineFile {
     /// The pilot group for the event study.
     #[serde(default)]
     pub pilot: Option<PilotParams>,
+    /// Runs kept in the output folder's `runs.jsonl` (the oldest are dropped past this).
+    #[serde(default = "default_keep_runs")]
+    pub keep_runs: usize,
+}
+
+fn default_keep_runs() -> usize {
+    super::runs::DEFAULT_KEEP
 }
 
 /// A loaded pipeline: the file, where it is, and its sources with resolved paths.
@@ -152,6 +159,7 @@ impl Pipeline {
                 s.path = dir.join(&s.path);
             }
         }
+        file.sources = expand_sources(path, std::mem::take(&mut file.sources))?;
         if file.sources.is_empty() {
             return Err(Error::config(
                 path,
@@ -197,6 +205,42 @@ impl Pipeline {
             file,
         })
     }
+}
+
+/// Replaces every source whose path is a pattern by one source per matching file (sorted), each
+/// named after its file (`name-stem` when the source has a `name`); its other keys apply to
+/// every match. A pattern that matches nothing is an error naming it.
+fn expand_sources(pipeline: &Path, sources: Vec<SourceSpec>) -> Result<Vec<SourceSpec>> {
+    let mut out = Vec::with_capacity(sources.len());
+    for s in sources {
+        if !super::glob::is_pattern(&s.path) {
+            out.push(s);
+            continue;
+        }
+        let files = super::glob::expand(&s.path).map_err(|e| Error::config(pipeline, e))?;
+        if files.is_empty() {
+            return Err(Error::data(
+                &s.path,
+                None,
+                "no file matches this source pattern; check the folder, or remove the source \
+                 from the pipeline file",
+            ));
+        }
+        for f in files {
+            let stem = f
+                .file_stem()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "source".into());
+            let mut one = s.clone();
+            one.name = Some(match &s.name {
+                Some(n) => format!("{n}-{stem}"),
+                None => stem,
+            });
+            one.path = f;
+            out.push(one);
+        }
+    }
+    Ok(out)
 }
 
 /// The name a source's rejected rows are filed under.

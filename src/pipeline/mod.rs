@@ -4,7 +4,9 @@
 //! tables between files.
 
 pub mod config;
+pub mod glob;
 pub mod manifest;
+pub mod runs;
 
 use crate::error::{Error, Result};
 use crate::ingest::{Ingested, Kind};
@@ -54,6 +56,8 @@ pub struct RunOptions {
     pub lang: Option<String>,
     /// Show a spinner per stage (on a terminal).
     pub progress: bool,
+    /// How long to wait for another run's lock before giving up (exit code 4); `None`: not at all.
+    pub wait: Option<std::time::Duration>,
 }
 
 /// What happened to one stage in a run.
@@ -95,7 +99,26 @@ pub struct RunLock {
 }
 
 impl RunLock {
+    /// Takes the lock or fails at once with [`Error::Locked`].
     pub fn acquire(out_dir: &Path) -> Result<RunLock> {
+        Self::acquire_waiting(out_dir, None)
+    }
+
+    /// Takes the lock, waiting up to `wait` for a run that holds it to finish. The operating
+    /// system releases the lock when its holder ends, however it ends.
+    pub fn acquire_waiting(out_dir: &Path, wait: Option<std::time::Duration>) -> Result<RunLock> {
+        let deadline = wait.map(|w| Instant::now() + w);
+        loop {
+            match Self::try_acquire(out_dir) {
+                Err(Error::Locked { .. }) if deadline.is_some_and(|d| Instant::now() < d) => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn try_acquire(out_dir: &Path) -> Result<RunLock> {
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let path = out_dir.join(".lock");
         let file = std::fs::OpenOptions::new()
@@ -115,6 +138,8 @@ impl RunLock {
 struct Runner<'a> {
     pipeline: &'a Pipeline,
     out: PathBuf,
+    /// Re-read every source even when its file is unchanged.
+    force: bool,
     lang: String,
     manifest: Manifest,
 }
@@ -240,6 +265,21 @@ impl Runner<'_> {
         let mut details = Vec::new();
         for spec in &self.pipeline.file.sources {
             let name = source_name(spec);
+            let sha256 = io::file_hash(&spec.path)?;
+            let spec_json = serde_json::to_value(spec).unwrap_or_default();
+            if let Some(mut previous) = self.reusable_ingest(&name, &sha256, &spec_json) {
+                previous["kept"] = serde_json::Value::Bool(true);
+                tracing::info!(source = %spec.path.display(), "unchanged: kept");
+                out.rows_in += previous["rows_in"].as_u64().unwrap_or(0);
+                out.rows_out += previous["rows"].as_u64().unwrap_or(0);
+                out.rejected += previous["rejected"].as_u64().unwrap_or(0);
+                for f in ["", ".rejected"] {
+                    out.outputs
+                        .push(self.path(&format!("staging/{name}{f}.parquet")));
+                }
+                details.push(previous);
+                continue;
+            }
             tracing::info!(source = %spec.path.display(), "ingesting");
             let mut ing = crate::ingest::ingest_file(spec)?;
             out.rows_in += ing.rows_in as u64;
@@ -256,6 +296,7 @@ impl Runner<'_> {
                 &mut out.outputs,
             )?;
             details.push(serde_json::json!({
+                "sha256": sha256, "spec": spec_json, "program_version": PROGRAM_VERSION, "kept": false,
                 "source": name, "file": spec.path.file_name().map(|f| f.to_string_lossy().into_owned()),
                 "kind": spec.kind, "rows_in": ing.rows_in, "rows": ing.table.height(),
                 "rejected": ing.rejected.height(), "skipped": ing.skipped,
@@ -266,7 +307,36 @@ impl Runner<'_> {
             }));
         }
         out.details = serde_json::Value::Array(details);
+        remove_unlisted(&self.path("staging"), &out.outputs);
         Ok(out)
+    }
+
+    /// The previous run's ingest record of a source whose file and settings are unchanged and
+    /// whose staging tables are still intact, so a new or changed file in a folder of yearly
+    /// files re-reads only that file.
+    fn reusable_ingest(
+        &self,
+        name: &str,
+        sha256: &str,
+        spec: &serde_json::Value,
+    ) -> Option<serde_json::Value> {
+        if self.force {
+            return None;
+        }
+        let entry = self.manifest.stage("ingest").filter(|e| e.status == "ok")?;
+        let detail = entry.details.as_array()?.iter().find(|d| {
+            d["source"] == name
+                && d["sha256"] == sha256
+                && &d["spec"] == spec
+                && d["program_version"] == PROGRAM_VERSION
+        })?;
+        let intact = ["", ".rejected"].iter().all(|f| {
+            let rel = format!("staging/{name}{f}.parquet");
+            entry.outputs.iter().any(|o| {
+                o.path == rel && io::file_hash(&self.path(&rel)).is_ok_and(|h| h == o.sha256)
+            })
+        });
+        intact.then(|| detail.clone())
     }
 
     fn validate(&mut self) -> Result<StageOutput> {
@@ -341,16 +411,17 @@ impl Runner<'_> {
                 "a pipeline needs at least one source of kind \"funding\" and one of kind \"output\"",
             ));
         }
-        self.write(
-            &mut table::concat_aligned(&funding)?,
-            "clean/funding.parquet",
-            &mut out.outputs,
-        )?;
-        self.write(
-            &mut table::concat_aligned(&output)?,
-            "clean/output.parquet",
-            &mut out.outputs,
-        )?;
+        remove_unlisted(&self.path("rejected"), &out.outputs);
+        for (tables, name) in [(&funding, "funding"), (&output, "output")] {
+            let mut clean = table::concat_aligned(tables)?;
+            self.write(
+                &mut clean,
+                &format!("clean/{name}.parquet"),
+                &mut out.outputs,
+            )?;
+            let by_year = io::write_parquet_by_year(&clean, &self.path(&format!("clean/{name}")))?;
+            out.outputs.extend(by_year);
+        }
         out.details = serde_json::Value::Array(details);
         Ok(out)
     }
@@ -392,6 +463,8 @@ impl Runner<'_> {
             ..Default::default()
         };
         self.write(&mut panel, "panel/panel.parquet", &mut out.outputs)?;
+        out.outputs
+            .extend(io::write_parquet_by_year(&panel, &self.path("panel"))?);
         self.manifest.boundary = Some(boundary.as_str().to_string());
         Ok(out)
     }
@@ -511,6 +584,21 @@ impl Runner<'_> {
     }
 }
 
+/// Removes the Parquet files of `dir` that this run did not write (the tables of a source file
+/// that has left a globbed folder). Only called while holding the lock.
+fn remove_unlisted(dir: &Path, written: &[PathBuf]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.extension().is_some_and(|x| x == "parquet") && !written.contains(&path) {
+            tracing::info!(file = %path.display(), "removed: its source is gone");
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 /// Removes temporary files a killed run left behind (their names start with "." and end with
 /// ".tmp"; see `crate::io`). Only called while holding the lock, so no live write is touched.
 fn remove_leftover_temp_files(dir: &Path) {
@@ -528,11 +616,51 @@ fn remove_leftover_temp_files(dir: &Path) {
     }
 }
 
-/// Runs every stage of a pipeline that is not fresh.
+/// Runs every stage of a pipeline that is not fresh, and appends the run to `runs.jsonl`.
 pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let pipeline = Pipeline::load(&opts.pipeline)?;
     let out = out_dir_for(&pipeline, opts.out.as_deref());
-    let _lock = RunLock::acquire(&out)?;
+    let _lock = RunLock::acquire_waiting(&out, opts.wait)?;
+    let started = now_secs();
+    let clock = Instant::now();
+    let mut record = runs::RunRecord {
+        started: runs::rfc3339(started),
+        finished: String::new(),
+        seconds: 0.0,
+        exit_code: 0,
+        program_version: PROGRAM_VERSION.into(),
+        pipeline: pipeline.file.name.clone(),
+        pipeline_sha256: io::file_hash(&opts.pipeline).unwrap_or_default(),
+        forced: opts.force,
+        stages: Vec::new(),
+        error: None,
+    };
+    let result = run_locked(opts, &pipeline, &out, &mut record.stages);
+    record.finished = runs::rfc3339(now_secs());
+    record.seconds = clock.elapsed().as_secs_f64();
+    if let Err(e) = &result {
+        record.exit_code = e.exit_code();
+        record.error = Some(e.to_string());
+    }
+    let logged = runs::append(&out.join(runs::FILE), &record, pipeline.file.keep_runs);
+    match (result, logged) {
+        (Ok(summary), Ok(())) => Ok(summary),
+        (Ok(_), Err(e)) => Err(e),
+        (Err(e), Err(log)) => {
+            tracing::warn!("could not record the run: {log}");
+            Err(e)
+        }
+        (Err(e), Ok(())) => Err(e),
+    }
+}
+
+fn run_locked(
+    opts: &RunOptions,
+    pipeline: &Pipeline,
+    out: &Path,
+    log: &mut Vec<runs::StageRecord>,
+) -> Result<RunSummary> {
+    let out = out.to_path_buf();
     remove_leftover_temp_files(&out);
     let manifest_path = out.join("manifest.json");
     let mut manifest = Manifest::load(&manifest_path)?.unwrap_or_default();
@@ -546,8 +674,9 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         .or_else(|| pipeline.file.lang.clone())
         .unwrap_or_else(|| "vi".into());
     let mut runner = Runner {
-        pipeline: &pipeline,
+        pipeline,
         out: out.clone(),
+        force: opts.force,
         lang,
         manifest,
     };
@@ -560,6 +689,17 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         if !opts.force && runner.is_fresh(stage, &fingerprint) {
             tracing::info!(stage, "skipped: inputs and parameters unchanged");
             stages.push((stage.to_string(), Outcome::Skipped));
+            let e = runner.manifest.stage(stage);
+            log.push(runs::StageRecord {
+                stage: stage.to_string(),
+                status: runs::StageRun::Skipped,
+                seconds: 0.0,
+                rows_in: e.map_or(0, |e| e.rows_in),
+                rows_out: e.map_or(0, |e| e.rows_out),
+                rejected: e.map_or(0, |e| e.rejected),
+                warnings: 0,
+                error: None,
+            });
             continue;
         }
         let spinner = opts.progress.then(|| {
@@ -585,6 +725,16 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         };
         match result {
             Ok(done) => {
+                log.push(runs::StageRecord {
+                    stage: stage.to_string(),
+                    status: runs::StageRun::Ran,
+                    seconds,
+                    rows_in: done.rows_in,
+                    rows_out: done.rows_out,
+                    rejected: done.rejected,
+                    warnings: runs::count_notes(&done.details),
+                    error: None,
+                });
                 entry.status = "ok".into();
                 entry.outputs = runner.hashes(&done.outputs)?;
                 entry.rows_in = done.rows_in;
@@ -603,6 +753,16 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
                 runner.manifest.save(&manifest_path)?;
             }
             Err(e) => {
+                log.push(runs::StageRecord {
+                    stage: stage.to_string(),
+                    status: runs::StageRun::Failed,
+                    seconds,
+                    rows_in: 0,
+                    rows_out: 0,
+                    rejected: 0,
+                    warnings: 0,
+                    error: Some(e.to_string()),
+                });
                 entry.status = "failed".into();
                 entry.error = Some(e.to_string());
                 runner.manifest.put(entry);
@@ -642,6 +802,7 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
     let runner = Runner {
         pipeline: &pipeline,
         out: out.clone(),
+        force: false,
         lang,
         manifest,
     };
@@ -673,4 +834,57 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
         states.push((stage.to_string(), state));
     }
     Ok(states)
+}
+
+/// What `status --json` prints: each stage's state and why, and the last recorded run.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusReport {
+    pub pipeline: String,
+    pub out_dir: String,
+    /// True when every stage is fresh: a run now would skip them all.
+    pub fresh: bool,
+    pub stages: Vec<StageStatus>,
+    /// The newest line of `runs.jsonl`, if any run was recorded.
+    pub last_run: Option<runs::RunRecord>,
+}
+
+/// One stage in [`StatusReport`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageStatus {
+    pub stage: String,
+    /// fresh | stale | failed | never_run
+    pub state: String,
+    /// Why the stage is stale or failed.
+    pub reason: Option<String>,
+}
+
+/// The stages' states with the last run, for schedulers and monitoring.
+pub fn status_report(pipeline_path: &Path, out: Option<&Path>) -> Result<StatusReport> {
+    let pipeline = Pipeline::load(pipeline_path)?;
+    let out_dir = out_dir_for(&pipeline, out);
+    let stages: Vec<StageStatus> = status(pipeline_path, out)?
+        .into_iter()
+        .map(|(stage, state)| {
+            let (state, reason) = match state {
+                StageState::Fresh => ("fresh", None),
+                StageState::Stale(why) => ("stale", Some(why)),
+                StageState::Failed(why) => ("failed", Some(why)),
+                StageState::NeverRun => ("never_run", None),
+            };
+            StageStatus {
+                stage,
+                state: state.into(),
+                reason,
+            }
+        })
+        .collect();
+    Ok(StatusReport {
+        pipeline: pipeline.file.name.clone(),
+        out_dir: out_dir.to_string_lossy().replace('\\', "/"),
+        fresh: stages.iter().all(|s| s.state == "fresh"),
+        stages,
+        last_run: runs::read(&out_dir.join(runs::FILE))?.pop(),
+    })
 }

@@ -6,5 +6,6 @@ mod ingest_layouts;
 mod ingest_real;
 mod model;
 mod pipeline;
+mod refresh;
 mod report;
 mod sample;
