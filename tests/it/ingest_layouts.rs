@@ -107,6 +107,7 @@ fn gso_like(path: &Path, continuation: &str) {
         vec![S("Tây Nguyên ")],
         vec![S("Đắk Lắk"), N(100.0), N(110.5)],
         vec![S("Thừa Thiên - Huế"), N(102.0), N(96.0)],
+        vec![S("Nguồn: Tổng cục Thống kê")],
     ];
     xlsx(path, "7. IIP_DP", &rows);
 }
@@ -130,8 +131,9 @@ fn stacked_header_unlabelled_names_year_from_header_and_restart() {
         .into_iter()
         .collect();
         assert_eq!(got, want, "{cont}: {:?}", i.notes);
-        // Title 2 + unit + header 3 = 6; country, 2 regions; restart block 5 rows.
-        assert_eq!(v.skipped, 6 + 3 + 5, "{:?}", i.notes);
+        // Title 2 + unit + header 3 = 6; country, 2 regions; restart block 5 rows; the source
+        // line under the table.
+        assert_eq!(v.skipped, 6 + 3 + 5 + 1, "{:?}", i.notes);
         assert_eq!(v.rejected.height(), 0);
         assert!(
             i.notes
