@@ -183,6 +183,9 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                     Outcome::Skipped => {
                         format!("{stage:<11} skipped (inputs and parameters unchanged)")
                     }
+                    Outcome::NotApplicable { reason } => {
+                        format!("{stage:<11} not applicable ({reason})")
+                    }
                     Outcome::Ran {
                         seconds,
                         rows_out,
@@ -274,6 +277,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                 use crate::pipeline::StageState;
                 let s = match state {
                     StageState::Fresh => "fresh".to_string(),
+                    StageState::NotApplicable(why) => format!("fresh, not applicable ({why})"),
                     StageState::Stale(why) => format!("stale ({why})"),
                     StageState::Failed(why) => format!("failed: {why}"),
                     StageState::NeverRun => "never run".to_string(),

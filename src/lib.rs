@@ -14,6 +14,7 @@ pub mod io;
 pub mod models;
 pub mod panel;
 pub mod pipeline;
+pub mod realdata;
 pub mod reference;
 pub mod report;
 pub mod sample;

@@ -117,6 +117,10 @@ pub struct PipelineFile {
     /// The pilot group for the event study.
     #[serde(default)]
     pub pilot: Option<PilotParams>,
+    /// The programme's published record (budget, targets and results, province spending
+    /// facts), read by a run without province spending data.
+    #[serde(default)]
+    pub programme: Option<crate::realdata::ProgrammeFiles>,
     /// Runs kept in the output folder's `runs.jsonl` (the oldest are dropped past this).
     #[serde(default = "default_keep_runs")]
     pub keep_runs: usize,
@@ -160,6 +164,20 @@ impl Pipeline {
             }
         }
         file.sources = expand_sources(path, std::mem::take(&mut file.sources))?;
+        if let Some(p) = &mut file.programme {
+            p.resolve(dir);
+            if file
+                .sources
+                .iter()
+                .any(|s| s.kind == crate::ingest::Kind::Funding)
+            {
+                return Err(Error::config(
+                    path,
+                    "[programme] is read only by a pipeline without sources of kind \"funding\" \
+                     (a run on published data); remove [programme] or the funding sources",
+                ));
+            }
+        }
         if file.sources.is_empty() {
             return Err(Error::config(
                 path,

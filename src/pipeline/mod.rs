@@ -6,6 +6,7 @@
 pub mod config;
 pub mod glob;
 pub mod manifest;
+mod real;
 pub mod runs;
 
 use crate::error::{Error, Result};
@@ -69,6 +70,11 @@ pub enum Outcome {
         rejected: u64,
     },
     Skipped,
+    /// The stage needs data the pipeline does not have (a run on real data without province
+    /// spending); recorded as such in the manifest, not a failure.
+    NotApplicable {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +172,8 @@ impl Runner<'_> {
             "validate" => serde_json::json!({ "max_rejected_share": f.max_rejected_share }),
             "panel" => serde_json::json!({
                 "panel": f.panel, "boundary": f.boundary, "years": f.years, "pilot": f.pilot }),
+            "indicators" if !self.has_funding() => serde_json::json!({
+                "programme": f.programme, "boundary": f.boundary, "years": f.years }),
             "indicators" => serde_json::json!({
                 "indicators": f.indicators, "boundary": f.boundary, "years": f.years }),
             "models" => serde_json::json!({ "models": f.models, "pilot": f.pilot }),
@@ -187,11 +195,37 @@ impl Runner<'_> {
                 .map(|s| s.path.clone())
                 .collect();
         }
-        upstream(stage)
+        let mut paths: Vec<PathBuf> = upstream(stage)
             .iter()
             .filter_map(|u| self.manifest.stage(u))
             .flat_map(|e| e.outputs.iter().map(|o| self.out.join(&o.path)))
-            .collect()
+            .collect();
+        if stage == "indicators"
+            && let Some(p) = &self.pipeline.file.programme
+        {
+            paths.extend(p.paths());
+        }
+        paths
+    }
+
+    /// Whether the pipeline has province spending (a source of kind "funding"); without it,
+    /// the stages that need spending are not applicable and the report describes the data.
+    fn has_funding(&self) -> bool {
+        self.pipeline
+            .file
+            .sources
+            .iter()
+            .any(|s| s.kind == Kind::Funding)
+    }
+
+    fn not_applicable(&self) -> StageOutput {
+        StageOutput {
+            details: serde_json::json!({
+                "status": crate::realdata::NOT_APPLICABLE,
+                "reason": crate::realdata::NO_SPENDING_REASON,
+            }),
+            ..Default::default()
+        }
     }
 
     fn hashes(&self, paths: &[PathBuf]) -> Result<Vec<FileHash>> {
@@ -237,6 +271,14 @@ impl Runner<'_> {
     }
 
     fn run_stage(&mut self, stage: &str) -> Result<StageOutput> {
+        if !self.has_funding() {
+            match stage {
+                "panel" | "models" | "flags" => return Ok(self.not_applicable()),
+                "indicators" => return self.real_indicators(),
+                "report" => return self.real_report(),
+                _ => {}
+            }
+        }
         match stage {
             "ingest" => self.ingest(),
             "validate" => self.validate(),
@@ -405,14 +447,18 @@ impl Runner<'_> {
         if let Some(e) = failures.into_iter().next() {
             return Err(e);
         }
-        if funding.is_empty() || output.is_empty() {
+        if output.is_empty() {
             return Err(Error::config(
                 &self.pipeline.path,
-                "a pipeline needs at least one source of kind \"funding\" and one of kind \"output\"",
+                "a pipeline needs at least one source of kind \"output\"",
             ));
         }
         remove_unlisted(&self.path("rejected"), &out.outputs);
+        // Without funding the run describes the output data only (see `has_funding`).
         for (tables, name) in [(&funding, "funding"), (&output, "output")] {
+            if tables.is_empty() {
+                continue;
+            }
             let mut clean = table::concat_aligned(tables)?;
             self.write(
                 &mut clean,
@@ -725,9 +771,15 @@ fn run_locked(
         };
         match result {
             Ok(done) => {
+                let not_applicable =
+                    done.details["status"].as_str() == Some(crate::realdata::NOT_APPLICABLE);
                 log.push(runs::StageRecord {
                     stage: stage.to_string(),
-                    status: runs::StageRun::Ran,
+                    status: if not_applicable {
+                        runs::StageRun::NotApplicable
+                    } else {
+                        runs::StageRun::Ran
+                    },
                     seconds,
                     rows_in: done.rows_in,
                     rows_out: done.rows_out,
@@ -743,10 +795,16 @@ fn run_locked(
                 entry.details = done.details;
                 stages.push((
                     stage.to_string(),
-                    Outcome::Ran {
-                        seconds,
-                        rows_out: done.rows_out,
-                        rejected: done.rejected,
+                    if not_applicable {
+                        Outcome::NotApplicable {
+                            reason: crate::realdata::NO_SPENDING_REASON.into(),
+                        }
+                    } else {
+                        Outcome::Ran {
+                            seconds,
+                            rows_out: done.rows_out,
+                            rejected: done.rejected,
+                        }
                     },
                 ));
                 runner.manifest.put(entry);
@@ -782,6 +840,8 @@ fn run_locked(
 #[derive(Debug, Clone, PartialEq)]
 pub enum StageState {
     Fresh,
+    /// Fresh, and the stage does not apply to this pipeline (no province spending): the reason.
+    NotApplicable(String),
     Stale(String),
     Failed(String),
     NeverRun,
@@ -821,7 +881,13 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
                     Err(e) => StageState::Stale(format!("input unavailable: {e}")),
                     Ok(inputs) => {
                         let fp = runner.fingerprint(stage, &params, &inputs);
-                        if runner.is_fresh(stage, &fp) {
+                        let entry = runner.manifest.stage(stage);
+                        let na = entry.is_some_and(|e| {
+                            e.details["status"].as_str() == Some(crate::realdata::NOT_APPLICABLE)
+                        });
+                        if runner.is_fresh(stage, &fp) && na {
+                            StageState::NotApplicable(crate::realdata::NO_SPENDING_REASON.into())
+                        } else if runner.is_fresh(stage, &fp) {
                             StageState::Fresh
                         } else {
                             StageState::Stale("inputs, parameters or outputs changed".into())
@@ -830,7 +896,7 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
                 }
             }
         };
-        upstream_stale |= state != StageState::Fresh;
+        upstream_stale |= !matches!(state, StageState::Fresh | StageState::NotApplicable(_));
         states.push((stage.to_string(), state));
     }
     Ok(states)
@@ -854,7 +920,8 @@ pub struct StatusReport {
 #[serde(deny_unknown_fields)]
 pub struct StageStatus {
     pub stage: String,
-    /// fresh | stale | failed | never_run
+    /// fresh | stale | failed | never_run | not_applicable (fresh, with nothing to do for this
+    /// kind of data)
     pub state: String,
     /// Why the stage is stale or failed.
     pub reason: Option<String>,
@@ -872,6 +939,7 @@ pub fn status_report(pipeline_path: &Path, out: Option<&Path>) -> Result<StatusR
                 StageState::Stale(why) => ("stale", Some(why)),
                 StageState::Failed(why) => ("failed", Some(why)),
                 StageState::NeverRun => ("never_run", None),
+                StageState::NotApplicable(why) => ("not_applicable", Some(why)),
             };
             StageStatus {
                 stage,
@@ -883,7 +951,9 @@ pub fn status_report(pipeline_path: &Path, out: Option<&Path>) -> Result<StatusR
     Ok(StatusReport {
         pipeline: pipeline.file.name.clone(),
         out_dir: out_dir.to_string_lossy().replace('\\', "/"),
-        fresh: stages.iter().all(|s| s.state == "fresh"),
+        fresh: stages
+            .iter()
+            .all(|s| s.state == "fresh" || s.state == "not_applicable"),
         stages,
         last_run: runs::read(&out_dir.join(runs::FILE))?.pop(),
     })

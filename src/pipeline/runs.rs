@@ -19,6 +19,8 @@ pub enum StageRun {
     Ran,
     Skipped,
     Failed,
+    /// Ran and found nothing to do for this kind of data (a run without province spending).
+    NotApplicable,
 }
 
 /// One stage of one run.

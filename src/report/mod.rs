@@ -6,12 +6,17 @@
 //! `html` and `markdown` write the documents, `i18n` holds every label in both languages.
 
 pub mod charts;
+pub mod charts_real;
 pub mod data;
 pub mod findings;
 pub mod fixture;
 pub mod html;
 pub mod i18n;
 pub mod markdown;
+pub mod real;
+pub mod real_data;
+pub mod real_tables;
+pub mod real_text;
 pub mod tables;
 
 use crate::error::{Error, Result};

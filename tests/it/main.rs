@@ -6,6 +6,7 @@ mod ingest_layouts;
 mod ingest_real;
 mod model;
 mod pipeline;
+mod real;
 mod refresh;
 mod report;
 mod sample;
