@@ -85,3 +85,71 @@ impl SourceKeys {
         Ok(())
     }
 }
+
+/// Checks a source's keys when a pipeline file is loaded, so a mistyped key value is a
+/// configuration error (exit 2) naming the file and the key before anything is read.
+pub fn check_source_keys(file: &std::path::Path, spec: &SourceSpec) -> Result<()> {
+    let who = spec.display_name();
+    let bad = |key: &str, value: &str, want: &str| {
+        Err(Error::config(
+            file,
+            format!("source \"{who}\": {key} = \"{value}\" is not {want}"),
+        ))
+    };
+    if let Some(r) = &spec.header_rows
+        && super::stacked::parse_header_rows(file, r).is_err()
+    {
+        return bad("header_rows", r, "a row or a range of rows such as \"5-7\"");
+    }
+    if let Some(m) = &spec.measure
+        && super::layout::measure_from_name(m).is_none_or(|r| !r.fits(spec.kind))
+    {
+        return bad(
+            "measure",
+            m,
+            match spec.kind {
+                super::Kind::Output => {
+                    "one of output_bvnd, iip, employment, employment_index, establishments"
+                }
+                super::Kind::Funding => "amount_mvnd for a funding source",
+            },
+        );
+    }
+    for (k, v) in &spec.columns {
+        if super::layout::Role::from_canonical(v).is_none() {
+            return bad(
+                &format!("columns.\"{k}\""),
+                v,
+                "a canonical column name (docs/TABLES.md) or \"ignore\"",
+            );
+        }
+    }
+    if let Some(u) = &spec.units
+        && super::layout::unit_exponent(u).is_none()
+    {
+        return bad(
+            "units",
+            u,
+            "a money unit (triệu đồng, tỷ đồng, million, billion)",
+        );
+    }
+    if let Some(l) = &spec.layout
+        && !matches!(l.as_str(), "long" | "wide")
+    {
+        return bad("layout", l, "long or wide");
+    }
+    if let Some(y) = spec.year
+        && !(crate::validate::MIN_YEAR..=crate::validate::MAX_YEAR).contains(&y)
+    {
+        return bad(
+            "year",
+            &y.to_string(),
+            &format!(
+                "a year between {} and {}",
+                crate::validate::MIN_YEAR,
+                crate::validate::MAX_YEAR
+            ),
+        );
+    }
+    Ok(())
+}

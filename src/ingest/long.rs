@@ -164,6 +164,13 @@ pub(super) fn long_rows(
                     *counts.entry("region/country aggregate").or_default() += 1;
                     continue;
                 }
+                // A note or source line under the table ("Nguồn: …", "Ghi chú: …"): one text
+                // cell and nothing else, so no value is lost.
+                places::Place::Unknown if filled == 1 => {
+                    *skipped += 1;
+                    *counts.entry("note").or_default() += 1;
+                    continue;
+                }
                 places::Place::Unknown => {
                     rejects.push(
                         row.line,

@@ -2,21 +2,25 @@
 //! a table of the rows that could not be read out.
 //!
 //! Clean long files whose headers are already the canonical column names go straight through
-//! polars' CSV/Parquet readers (the fast path). Everything else — yearbook tables with years
-//! as columns, ministry project lists with title, group-header and total rows, Vietnamese number
-//! formats, province names in any spelling — is read cell by cell: [`read`] turns bytes into a
-//! grid, [`layout`] finds the header and the meaning of each column, [`number`] reads values,
-//! [`places`] resolves names and classifies activities.
+//! polars' CSV/Parquet readers (the fast path, `fast`). Everything else — yearbook tables with
+//! years as columns, the statistics office's tables with stacked headers, ministry project lists
+//! with title, group-header and total rows, Vietnamese number formats, province names in any
+//! spelling — is read cell by cell: [`read`] and [`workbook`] turn bytes into a grid within
+//! bounded sizes, `cells` finds the header (with [`layout`] for one header row and [`stacked`]
+//! for a header band) and what each column means, `long` and `wide` read the rows,
+//! [`number`] reads values, [`places`] resolves names and classifies activities, and
+//! `records` puts each place on its map and builds the table. [`keys`] holds the source keys
+//! as `ingest` flags.
 //!
 //! Accounting: every input record ends in exactly one of the clean table, the rejected table or
 //! the skipped count, so `rows_in == clean + rejected + skipped`. A record is one line of a long
 //! table, or one province × year cell of a wide table (a line whose label cannot be resolved
-//! counts once). Title, header, group-header, total, note and region/country lines count once as
-//! skipped; missing cells ("..", "-", empty) and preliminary cells superseded by a final value
-//! of the same year are skipped too. Blank lines are not records.
+//! counts once). Title, header, group-header, total, note, continuation and region/country lines
+//! count once as skipped; missing cells ("..", empty, and "-" for an index) and preliminary cells
+//! superseded by a final value of the same year are skipped too. Blank lines are not records.
 //!
-//! Boundary: the spec's, else "2025" when every place is one of the 34 new units and every year
-//! is 2026 or later, else "2008".
+//! Boundary: the spec's map for every row, else each row's map at its date (the 34 units for
+//! annual data of 2025 and later, the 63 provinces before).
 
 mod cells;
 mod fast;

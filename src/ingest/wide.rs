@@ -51,10 +51,35 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
                 .map(|(_, std::cmp::Reverse(i))| i)
         })
         .ok_or_else(|| {
+            // What was seen: the header row and each non-year column's first labels.
+            let seen: Vec<String> = (0..ctx.hrow.cells.len().max(1))
+                .filter(|i| !year_cols.contains(i))
+                .take(4)
+                .map(|i| {
+                    let firsts: Vec<String> = data
+                        .iter()
+                        .map(|r| r.get(i).text())
+                        .filter(|t| !t.trim().is_empty())
+                        .take(2)
+                        .map(|t| format!("\"{}\"", t.chars().take(30).collect::<String>()))
+                        .collect();
+                    format!(
+                        "{} \"{}\": {}",
+                        super::stacked::column_letters(i),
+                        ctx.hrow.get(i).text(),
+                        if firsts.is_empty() { "empty".to_string() } else { firsts.join(", ") }
+                    )
+                })
+                .collect();
             Error::data(
                 path,
                 None,
-                "wide table: no column of province names found; name it with `columns`",
+                format!(
+                    "wide table (header on row {}, {} year columns): no column of province names found among {}; name it with columns = {{ A = \"province\" }} (or \"province_code\"), or set header_row / header_rows if the header is elsewhere",
+                    ctx.hrow.line,
+                    ctx.header.years.len(),
+                    if seen.is_empty() { "no columns".to_string() } else { seen.join("; ") }
+                ),
             )
         })?;
     let label_is_code = ctx
@@ -69,13 +94,35 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
     let label_header = ctx.hrow.get(label_col).text();
     let measure = match ctx.spec.measure.as_deref() {
         Some(m) => layout::measure_from_name(m)
-            .ok_or_else(|| Error::config(path, format!("measure = \"{m}\" is not one of output_bvnd, iip, employment, establishments, amount_mvnd")))?,
+            .ok_or_else(|| Error::config(path, format!("measure = \"{m}\" is not one of output_bvnd, iip, employment, employment_index, establishments, amount_mvnd")))?,
         None => match spec.kind {
             Kind::Funding => Role::Amount,
             Kind::Output => layout::measure_of(&format!("{} {label_header}", ctx.title_text))
                 .ok_or_else(|| Error::data(path, None, "wide table: cannot tell what the values measure from the title or header (index, tỷ đồng, lao động, cơ sở…); set `measure` for this source"))?,
         },
     };
+    // A wide table of indices against the previous month is not a year-on-year index.
+    if measure.is_index() && ctx.spec.measure.is_none() {
+        let text = format!("{} {label_header}", ctx.title_text);
+        if matches!(
+            layout::comparison(&text),
+            layout::Comparison::MonthOnMonth | layout::Comparison::FixedBase
+        ) {
+            return Err(Error::data(
+                path,
+                None,
+                format!(
+                    "wide table of an index compared with the previous month or a fixed base year (\"{}\"), not with a year earlier; not read as iip or employment_index (set measure for this source if it is one)",
+                    text.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                ),
+            ));
+        }
+    }
     if !measure.fits(spec.kind) {
         return Err(Error::config(
             path,

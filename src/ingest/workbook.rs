@@ -237,18 +237,47 @@ fn lay_out(
         let Some(value) = cells.get(&(sr, sc)).cloned() else {
             continue;
         };
+        // Bounded: columns up to the last one holding a value, rows that hold values.
         let ec = ec.min(max_col);
+        let rows_in = rows_with_values.range(sr..=er).count();
+        let fill = (ec.saturating_sub(sc) as usize + 1).saturating_mul(rows_in);
+        if cells.len().saturating_add(fill) > MAX_CELLS {
+            return Err(Error::data(
+                path,
+                None,
+                format!(
+                    "sheet \"{name}\": merged cells would fill more than {MAX_CELLS} positions (limit); unmerge them or save the table as CSV"
+                ),
+            ));
+        }
         for &r in rows_with_values.range(sr..=er) {
-            // Bounded: columns up to the last one holding a value, rows that hold values.
-            if (ec.saturating_sub(sc) as usize) * rows_with_values.len() > MAX_SLOTS {
-                break;
-            }
             for c in sc..=ec {
                 cells.entry((r, c)).or_insert_with(|| value.clone());
             }
         }
     }
+    // Positions the rows will hold, counted before anything is allocated.
     let mut slots = 0usize;
+    let mut last: Option<(u32, u32)> = None;
+    for &(r, c) in cells.keys() {
+        match last {
+            Some((lr, _)) if lr == r => last = Some((r, c)),
+            _ => {
+                slots += last.map_or(0, |(_, lc)| lc as usize + 1);
+                last = Some((r, c));
+            }
+        }
+    }
+    slots += last.map_or(0, |(_, lc)| lc as usize + 1);
+    if slots > MAX_SLOTS {
+        return Err(Error::data(
+            path,
+            None,
+            format!(
+                "sheet \"{name}\" spreads its values over {slots} cell positions (limit {MAX_SLOTS}), e.g. stray values far to the right of the table on many rows; delete them or save the table as CSV"
+            ),
+        ));
+    }
     let mut rows: Vec<Row> = Vec::new();
     let mut current: Option<Row> = None;
     for ((r, c), cell) in cells {
@@ -265,16 +294,6 @@ fn lay_out(
         let row = current.as_mut().expect("set above");
         let c = c as usize;
         if row.cells.len() <= c {
-            slots += c + 1 - row.cells.len();
-            if slots > MAX_SLOTS {
-                return Err(Error::data(
-                    path,
-                    None,
-                    format!(
-                        "sheet \"{name}\" spreads its values over more than {MAX_SLOTS} cell positions (limit), e.g. stray values far to the right of the table on many rows; delete them or save the table as CSV"
-                    ),
-                ));
-            }
             row.cells.resize(c + 1, Cell::Empty);
         }
         row.cells[c] = cell;
@@ -311,5 +330,37 @@ mod tests {
         let total = zip_uncompressed_total(&bytes).unwrap();
         assert!(total > bytes.len() as u64 / 2 && total < MAX_DECOMPRESSED_BYTES);
         assert_eq!(zip_uncompressed_total(b"PK\x03\x04 not a zip"), None);
+    }
+
+    #[test]
+    fn positions_are_counted_before_rows_are_built() {
+        let p = Path::new("many_stray.xlsx");
+        // One stray value at XFD on each of 1,300 rows: 1,300 × 16,384 positions, over the
+        // limit, refused without laying a row out.
+        let cells: BTreeMap<(u32, u32), Cell> = (0..1_300u32)
+            .map(|r| ((r, 16_383), Cell::Num(1.0)))
+            .collect();
+        let err = lay_out(p, "S", cells, &[]).unwrap_err().to_string();
+        assert!(err.contains("21299200 cell positions"), "{err}");
+        // A table and one stray value far away: read, the stray row as wide as its value.
+        let mut cells: BTreeMap<(u32, u32), Cell> = BTreeMap::new();
+        cells.insert((0, 0), Cell::Text("Năm".into()));
+        cells.insert((0, 1), Cell::Text("Tỉnh".into()));
+        cells.insert((1_048_575, 16_383), Cell::Num(1.0));
+        let rows = lay_out(p, "S", cells, &[]).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].line, 1_048_576);
+        assert_eq!(rows[1].cells.len(), 16_384);
+        // A merged range reaching the sheet's far corner is filled only where values are.
+        let mut cells: BTreeMap<(u32, u32), Cell> = BTreeMap::new();
+        cells.insert((0, 0), Cell::Text("Tiêu đề".into()));
+        cells.insert((1, 2), Cell::Num(5.0));
+        let merged = [calamine::Dimensions {
+            start: (0, 0),
+            end: (1_048_575, 16_383),
+        }];
+        let rows = lay_out(p, "S", cells, &merged).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.cells.len() <= 3));
     }
 }

@@ -162,6 +162,9 @@ impl Pipeline {
                 e.to_string().trim().replace('\n', " ").replace("  ", " "),
             )
         })?;
+        for s in &file.sources {
+            crate::ingest::keys::check_source_keys(path, s)?;
+        }
         let dir = path.parent().unwrap_or(Path::new("."));
         for s in &mut file.sources {
             if s.path.is_relative() {

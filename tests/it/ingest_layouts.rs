@@ -107,6 +107,7 @@ fn gso_like(path: &Path, continuation: &str) {
         vec![S("Tây Nguyên ")],
         vec![S("Đắk Lắk"), N(100.0), N(110.5)],
         vec![S("Thừa Thiên - Huế"), N(102.0), N(96.0)],
+        vec![S("Nguồn: Tổng cục Thống kê")],
     ];
     xlsx(path, "7. IIP_DP", &rows);
 }
@@ -130,8 +131,9 @@ fn stacked_header_unlabelled_names_year_from_header_and_restart() {
         .into_iter()
         .collect();
         assert_eq!(got, want, "{cont}: {:?}", i.notes);
-        // Title 2 + unit + header 3 = 6; country, 2 regions; restart block 5 rows.
-        assert_eq!(v.skipped, 6 + 3 + 5, "{:?}", i.notes);
+        // Title 2 + unit + header 3 = 6; country, 2 regions; restart block 5 rows; the source
+        // line under the table.
+        assert_eq!(v.skipped, 6 + 3 + 5 + 1, "{:?}", i.notes);
         assert_eq!(v.rejected.height(), 0);
         assert!(
             i.notes
@@ -578,4 +580,69 @@ fn random_sheets_in_the_real_layouts_never_panic() {
             }
         }
     }
+}
+
+#[test]
+fn source_keys_in_a_pipeline_file_are_checked_when_it_loads() {
+    use khuyencong::pipeline::config::Pipeline;
+    let dir = tmp("keys_pipeline");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("p.toml");
+    let source = |extra: &str| {
+        format!(
+            "name = \"real\"\n[[sources]]\nkind = \"output\"\npath = \"x.xlsx\"\nsheet = \"16. LĐCN_DP\"\n{extra}\n"
+        )
+    };
+    std::fs::write(
+        &p,
+        source("header_rows = \"5-7\"\nyear = 2024\nmeasure = \"employment_index\"\nunits = \"tỷ đồng\"\nboundary = \"2008\"\ncolumns = { C = \"employment_index\", B = \"ignore\" }"),
+    )
+    .unwrap();
+    let loaded = Pipeline::load(&p).unwrap();
+    let s = &loaded.file.sources[0];
+    assert_eq!(s.header_rows.as_deref(), Some("5-7"));
+    assert_eq!(s.year, Some(2024));
+    for (extra, key) in [
+        ("header_rows = \"7-5\"", "header_rows"),
+        ("measure = \"amount_mvnd\"", "measure"),
+        ("columns = { C = \"employment_idx\" }", "columns"),
+        ("units = \"gallons\"", "units"),
+        ("year = 1800", "year"),
+        ("header_rowz = \"5-7\"", "header_rowz"),
+    ] {
+        std::fs::write(&p, source(extra)).unwrap();
+        let err = Pipeline::load(&p).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{extra}");
+        assert!(err.to_string().contains(key), "{extra}: {err}");
+    }
+}
+
+#[test]
+fn a_wide_table_of_month_on_month_indices_is_refused() {
+    let p = tmp("wide_mom.xlsx");
+    let rows = |title: &'static str| {
+        vec![
+            vec![S(title)],
+            vec![S("Tỉnh"), S("2023"), S("2024")],
+            vec![S("Hà Nội"), N(100.5), N(101.25)],
+            vec![S("Vĩnh Phúc"), N(99.5), N(100.75)],
+        ]
+    };
+    xlsx(
+        &p,
+        "S",
+        &rows("Chỉ số sản xuất công nghiệp tháng 12 so với tháng trước (%)"),
+    );
+    let err = ingest::ingest_file(&SourceSpec::new(Kind::Output, &p))
+        .err()
+        .expect("month-on-month indices are not iip");
+    assert!(err.to_string().contains("previous month"), "{err}");
+    // The same table compared with the previous year is read as iip.
+    xlsx(
+        &p,
+        "S",
+        &rows("Chỉ số sản xuất công nghiệp (năm trước = 100)"),
+    );
+    let (_, v) = ingest_ok(&SourceSpec::new(Kind::Output, &p));
+    assert_eq!(cells(&v, "iip")[&key("01", 2024)], Some(101.25));
 }
