@@ -10,6 +10,7 @@
 //! later (outcome years a + lag ..= b + lag), and its concentration on the grants of a..b, so
 //! both describe the same support. A window present on one side only is an error.
 
+pub mod changes;
 pub mod verdict;
 
 use crate::error::{Error, Result};

@@ -603,8 +603,42 @@ impl Runner<'_> {
             details: serde_json::json!({ "flagged_rows": flagged }),
             ..Default::default()
         };
+        let mut changes = match self.previous_flags()? {
+            Some(previous) => crate::flags::changes::compare(&previous, &df)?,
+            None => crate::flags::changes::empty()?,
+        };
+        out.details["changed_rows"] = serde_json::json!(changes.height());
         self.write(&mut df, "flags/flags.parquet", &mut out.outputs)?;
+        self.write(&mut changes, "flags/changes.parquet", &mut out.outputs)?;
+        if self.path("flags/previous.parquet").exists() {
+            out.outputs.push(self.path("flags/previous.parquet"));
+        }
         Ok(out)
+    }
+
+    /// The flags table of the last completed flags stage, kept as `flags/previous.parquet`
+    /// before it is replaced. A flags table that no completed stage recorded (a killed run
+    /// wrote it) is not taken: the last recorded one stays the comparison.
+    fn previous_flags(&self) -> Result<Option<DataFrame>> {
+        let current = self.path("flags/flags.parquet");
+        let previous = self.path("flags/previous.parquet");
+        let recorded = self
+            .manifest
+            .stage("flags")
+            .filter(|e| e.status == "ok")
+            .and_then(|e| e.outputs.iter().find(|o| o.path == "flags/flags.parquet"))
+            .map(|o| o.sha256.clone());
+        if let Some(hash) = recorded
+            && io::file_hash(&current).is_ok_and(|h| h == hash)
+        {
+            let bytes = std::fs::read(&current).map_err(|e| Error::io(&current, e))?;
+            io::write_atomic(&previous, &bytes)?;
+        }
+        if previous.exists() {
+            io::read_parquet(&previous).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     fn report(&mut self) -> Result<StageOutput> {

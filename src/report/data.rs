@@ -147,6 +147,67 @@ pub struct ReportData {
     pub manifest: Option<serde_json::Value>,
     /// Optional tables that were absent, as paths relative to the output folder.
     pub missing: Vec<String>,
+    /// `flags/changes.parquet`: verdicts that changed when the flags were last recomputed.
+    pub changes: Vec<ChangeRow>,
+}
+
+/// One row of `flags/changes.parquet`.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeRow {
+    pub province_code: String,
+    pub province_name: Option<String>,
+    /// Reason codes joined by ";" (NEW_WINDOW, WINDOW_GONE, WINDOW_EXTENDED, VERDICT, FLAG,
+    /// SCATTERED).
+    pub change: String,
+    pub period_start_before: Option<i32>,
+    pub period_end_before: Option<i32>,
+    pub period_start: Option<i32>,
+    pub period_end: Option<i32>,
+    pub verdict_before: Option<String>,
+    pub verdict_now: Option<String>,
+    pub flagged_before: Option<bool>,
+    pub flagged_now: Option<bool>,
+    pub scattered_before: Option<bool>,
+    pub scattered_now: Option<bool>,
+}
+
+/// Reads `flags/changes.parquet` when a run wrote one (older runs did not: no changes).
+fn read_changes(out: &Path) -> Result<Vec<ChangeRow>> {
+    let path = out.join("flags/changes.parquet");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let df = crate::io::read_parquet(&path)?;
+    let code = strs(&df, "province_code")?;
+    let name = strs_or_null(&df, "province_name")?;
+    let change = strs(&df, "change")?;
+    let sb = i32s(&df, "period_start_before")?;
+    let eb = i32s(&df, "period_end_before")?;
+    let sn = i32s(&df, "period_start")?;
+    let en = i32s(&df, "period_end")?;
+    let vb = strs_or_null(&df, "verdict_before")?;
+    let vn = strs_or_null(&df, "verdict_now")?;
+    let fb = bools(&df, "flagged_before")?;
+    let fnow = bools(&df, "flagged_now")?;
+    let scb = bools(&df, "scattered_before")?;
+    let scn = bools(&df, "scattered_now")?;
+    Ok((0..df.height())
+        .map(|i| ChangeRow {
+            province_code: code[i].clone().unwrap_or_default(),
+            province_name: name[i].clone(),
+            change: change[i].clone().unwrap_or_default(),
+            period_start_before: sb[i],
+            period_end_before: eb[i],
+            period_start: sn[i],
+            period_end: en[i],
+            verdict_before: vb[i].clone(),
+            verdict_now: vn[i].clone(),
+            flagged_before: fb[i],
+            flagged_now: fnow[i],
+            scattered_before: scb[i],
+            scattered_now: scn[i],
+        })
+        .collect())
 }
 
 fn read_optional(out: &Path, rel: &str, missing: &mut Vec<String>) -> Result<Option<DataFrame>> {
@@ -196,6 +257,7 @@ impl ReportData {
 
         let flags = read_required(out, "flags/flags.parquet", "flags")?;
         d.flags = read_flags(&flags)?;
+        d.changes = read_changes(out)?;
         let panel = read_required(out, "panel/panel.parquet", "panel")?;
         read_panel(&panel, &mut d)?;
         d.missing_cells

@@ -167,6 +167,13 @@ pub fn render(
         ("method", K::SecMethod),
     ];
     h.push_str(&format!("<nav><h2>{}</h2><ol>", esc(t(lang, K::Contents))));
+    let sections: Vec<(&str, K)> = if d.changes.is_empty() {
+        sections.to_vec()
+    } else {
+        let mut v = sections.to_vec();
+        v.insert(1, ("changes", K::SecChanges));
+        v
+    };
     for (id, key) in sections {
         h.push_str(&format!(
             "<li><a href=\"#{id}\">{}</a></li>",
@@ -184,6 +191,19 @@ pub fn render(
         h.push_str(&format!("<li>{}</li>", esc(&s)));
     }
     h.push_str("</ol></section>\n");
+
+    let changed = super::changes::sentences(&d.changes, ctx);
+    if let Some((intro, rows)) = changed.split_first() {
+        h.push_str(&format!(
+            "<section id=\"changes\"><h2>{}</h2><p>{}</p><ul>",
+            esc(t(lang, K::SecChanges)),
+            esc(intro)
+        ));
+        for s in rows {
+            h.push_str(&format!("<li>{}</li>", esc(s)));
+        }
+        h.push_str("</ul></section>\n");
+    }
 
     h.push_str(&format!(
         "<section id=\"money\"><h2>{}</h2>",

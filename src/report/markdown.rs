@@ -98,6 +98,19 @@ pub fn render(d: &ReportData, facts: &Findings, charts: &Charts, ctx: &ReportCon
     }
     m.push('\n');
 
+    let changed = super::changes::sentences(&d.changes, ctx);
+    if let Some((intro, rows)) = changed.split_first() {
+        m.push_str(&format!(
+            "## {}\n\n{}\n\n",
+            esc(t(lang, K::SecChanges)),
+            esc(intro)
+        ));
+        for s in rows {
+            m.push_str(&format!("- {}\n", esc(s)));
+        }
+        m.push('\n');
+    }
+
     m.push_str(&format!("## {}\n\n", esc(t(lang, K::SecMoney))));
     for c in ["spending_over_time", "lorenz_grants", "plan_vs_achievement"] {
         m.push_str(&chart_md(charts, c, ctx));

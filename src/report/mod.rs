@@ -5,6 +5,7 @@
 //! Submodules: `data` loads the tables, `findings` turns them into sentences, `charts` draws,
 //! `html` and `markdown` write the documents, `i18n` holds every label in both languages.
 
+pub mod changes;
 pub mod charts;
 pub mod charts_real;
 pub mod data;

@@ -2,7 +2,9 @@
 //! with `--wait`, and the cron and systemd commands the README documents, run as written.
 
 use khuyencong::pipeline::RunLock;
+use polars::prelude::DataFrame;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -527,7 +529,8 @@ fn a_new_years_files_in_globbed_folders_reach_the_panel() {
         .collect();
     assert_eq!(read_again, ["kcdp_2024", "output_2024"]);
 
-    // The same tables as a clean run on the 26 files.
+    // The same tables as a clean run on the 26 files (the run history aside: the previous
+    // flags and what changed since them).
     let clean = dir.join("clean-out");
     let o = bin()
         .arg("run")
@@ -537,7 +540,70 @@ fn a_new_years_files_in_globbed_folders_reach_the_panel() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(table_hashes(&out), table_hashes(&clean));
+    let history_free = |out: &Path| {
+        let mut h = table_hashes(out);
+        h.remove("flags/previous.parquet");
+        h.remove("flags/changes.parquet");
+        h
+    };
+    assert_eq!(history_free(&out), history_free(&clean));
+    // A clean run has nothing to compare with.
+    let none = khuyencong::io::read_parquet(&clean.join("flags/changes.parquet")).unwrap();
+    assert_eq!(none.height(), 0);
+    assert!(!clean.join("flags/previous.parquet").exists());
+
+    // What changed, worked out here from the two flags tables, per province, for the window
+    // of support years that starts in 2012 (it grew by the new year).
+    let verdicts = |t: &DataFrame| -> BTreeMap<String, (String, bool)> {
+        let code = khuyencong::table::strs(t, "province_code").unwrap();
+        let start = khuyencong::table::i32s(t, "period_start").unwrap();
+        let verdict = khuyencong::table::strs(t, "effect_verdict").unwrap();
+        let flagged = khuyencong::table::bools(t, "flagged").unwrap();
+        (0..t.height())
+            .filter(|&i| start[i] == Some(2012))
+            .map(|i| {
+                (
+                    code[i].clone().unwrap(),
+                    (verdict[i].clone().unwrap(), flagged[i].unwrap()),
+                )
+            })
+            .collect()
+    };
+    let read = |rel: &str| khuyencong::io::read_parquet(&out.join(rel)).unwrap();
+    let before = verdicts(&read("flags/previous.parquet"));
+    let now = verdicts(&read("flags/flags.parquet"));
+    assert_eq!(before.len(), 63);
+    let moved: Vec<&String> = now
+        .iter()
+        .filter(|(p, v)| before.get(*p).is_some_and(|b| b != *v))
+        .map(|(p, _)| p)
+        .collect();
+    let changes = read("flags/changes.parquet");
+    let c_code = khuyencong::table::strs(&changes, "province_code").unwrap();
+    let c_start = khuyencong::table::i32s(&changes, "period_start").unwrap();
+    let c_end_before = khuyencong::table::i32s(&changes, "period_end_before").unwrap();
+    let c_end = khuyencong::table::i32s(&changes, "period_end").unwrap();
+    let c_change = khuyencong::table::strs(&changes, "change").unwrap();
+    let in_span: Vec<usize> = (0..changes.height())
+        .filter(|&i| c_start[i] == Some(2012))
+        .collect();
+    let listed: Vec<&String> = in_span
+        .iter()
+        .map(|&i| c_code[i].as_ref().unwrap())
+        .collect();
+    assert_eq!(listed, moved);
+    for &i in &in_span {
+        assert_eq!(c_end_before[i].unwrap() + 1, c_end[i].unwrap());
+        assert!(c_change[i].as_ref().unwrap().contains("WINDOW_EXTENDED"));
+    }
+    // The report says what changed, when anything did.
+    let summary = std::fs::read_to_string(out.join("report/summary.md")).unwrap();
+    assert_eq!(
+        summary.contains("## Thay đổi so với lần chạy trước"),
+        changes.height() > 0,
+        "{} changes",
+        changes.height()
+    );
 
     // A third run skips every stage.
     run();
