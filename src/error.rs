@@ -52,7 +52,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The exit code CONTRACT.md assigns to this kind of error.
+    /// The exit code the README assigns to this kind of error.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config { .. } | Error::Usage(_) | Error::Model(_) => 2,

@@ -8,7 +8,7 @@ use crate::panel::{Grant, OutputCell, OutputKey};
 use crate::stats::concentration as conc;
 use crate::table::TableBuilder;
 use polars::prelude::DataFrame;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Code used for whole-country rows.
 pub const NATIONAL: &str = "00";
@@ -114,19 +114,54 @@ pub struct Concentration {
 /// Concentration of a set of grants. Grants without a sector (or beneficiary) are left out of
 /// the sector (beneficiary) HHI only.
 pub fn concentration(grants: &[&Grant], small_grant_mvnd: f64) -> Concentration {
+    concentration_folded(grants, small_grant_mvnd, &folded_beneficiaries(grants))
+}
+
+/// Each distinct beneficiary name, folded once (case, spacing and diacritics), so the same
+/// beneficiary written two ways counts once.
+/// Each name maps to a number: the rank of its folded form, so sums run in a fixed order.
+fn folded_beneficiaries<'a>(grants: &[&'a Grant]) -> HashMap<&'a str, u32> {
+    let mut folded: HashMap<&str, String> = HashMap::new();
+    for g in grants {
+        if let Some(b) = g.beneficiary.as_deref() {
+            folded.entry(b).or_insert_with(|| crate::text::fold(b));
+        }
+    }
+    let distinct: BTreeSet<&str> = folded.values().map(String::as_str).collect();
+    let rank: HashMap<&str, u32> = distinct
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| (f, i as u32))
+        .collect();
+    folded
+        .iter()
+        .map(|(raw, f)| (*raw, rank[f.as_str()]))
+        .collect()
+}
+
+/// [`concentration`] with the beneficiary names already folded (folding is the costly part;
+/// the indicators stage folds each name once for all windows).
+fn concentration_folded(
+    grants: &[&Grant],
+    small_grant_mvnd: f64,
+    folded: &HashMap<&str, u32>,
+) -> Concentration {
     let amounts: Vec<f64> = grants.iter().map(|g| g.amount).collect();
     let mut by_sector: BTreeMap<&str, f64> = BTreeMap::new();
-    let mut by_beneficiary: BTreeMap<String, f64> = BTreeMap::new();
+    let mut by_beneficiary: HashMap<u32, f64> = HashMap::new();
     for g in grants {
         if let Some(s) = &g.sector {
             *by_sector.entry(s).or_default() += g.amount;
         }
-        if let Some(b) = &g.beneficiary {
-            *by_beneficiary.entry(crate::text::fold(b)).or_default() += g.amount;
+        if let Some(id) = g.beneficiary.as_deref().and_then(|b| folded.get(b)) {
+            *by_beneficiary.entry(*id).or_default() += g.amount;
         }
     }
     let sector_amounts: Vec<f64> = by_sector.into_values().collect();
-    let beneficiary_amounts: Vec<f64> = by_beneficiary.into_values().collect();
+    // In the order of the folded names, as before: the same sums to the last digit.
+    let mut by_name: Vec<(u32, f64)> = by_beneficiary.into_iter().collect();
+    by_name.sort_unstable_by_key(|(id, _)| *id);
+    let beneficiary_amounts: Vec<f64> = by_name.into_iter().map(|(_, a)| a).collect();
     let hhi_sectors = conc::hhi(&sector_amounts);
     Concentration {
         n_grants: grants.len(),
@@ -458,6 +493,8 @@ pub fn compute(
         (Some(a), Some(b)) => (*a, *b),
         _ => (first, last),
     };
+    let all_grants: Vec<&Grant> = grants.iter().collect();
+    let folded = folded_beneficiaries(&all_grants);
     for w in windows(wf, wl, params) {
         let in_window: Vec<&Grant> = grants
             .iter()
@@ -466,18 +503,24 @@ pub fn compute(
         rows.push((
             NATIONAL.to_string(),
             w.clone(),
-            concentration(&in_window, params.small_grant_mvnd),
+            concentration_folded(&in_window, params.small_grant_mvnd, &folded),
         ));
-        for p in &grant_provinces {
-            let mine: Vec<&Grant> = in_window
-                .iter()
-                .copied()
-                .filter(|g| g.province == *p)
-                .collect();
+        // One pass to split the window's grants by province (in grant order), not one scan of
+        // the window per province: linear in the number of grants.
+        let mut by_province: BTreeMap<&str, Vec<&Grant>> = grant_provinces
+            .iter()
+            .map(|p| (*p, Vec::new()))
+            .collect();
+        for g in &in_window {
+            if let Some(v) = by_province.get_mut(g.province.as_str()) {
+                v.push(g);
+            }
+        }
+        for (p, mine) in by_province {
             rows.push((
                 p.to_string(),
                 w.clone(),
-                concentration(&mine, params.small_grant_mvnd),
+                concentration_folded(&mine, params.small_grant_mvnd, &folded),
             ));
         }
     }

@@ -136,7 +136,7 @@ struct Rule {
 
 const RULES_CSV: &str = include_str!("../../data/activity_rules.csv");
 
-/// The activity classes DESIGN.md names.
+/// The activity classes of the canonical funding table (docs/TABLES.md).
 pub const ACTIVITIES: [&str; 9] = [
     "demonstration",
     "machinery",

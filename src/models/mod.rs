@@ -1,6 +1,6 @@
 //! Linear models on tables: the formula language, reading CSV/Parquet model data, turning a
 //! polars `DataFrame` into the `stats::feols` problem, and presenting results (`model --format
-//! json` as CONTRACT.md defines it, and an etable-like text table). The numerics live in
+//! json` as docs/MODEL.md defines it, and an etable-like text table). The numerics live in
 //! `crate::stats`; this module is the glue that knows column names and files.
 
 mod command;
@@ -204,7 +204,7 @@ impl Serialize for FixedEffectCounts {
     }
 }
 
-/// A fitted model in the `model --format json` shape of CONTRACT.md.
+/// A fitted model in the `model --format json` shape (docs/MODEL.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelResult {
     pub formula: String,

@@ -131,7 +131,7 @@ fn default_run_writes_every_contract_output() {
         "{charts:?}"
     );
 
-    // Canonical column types (CONTRACT.md).
+    // Canonical column types (docs/TABLES.md).
     let funding = read_parquet(&out.join("clean/funding.parquet")).unwrap();
     assert_eq!(funding.column("year").unwrap().dtype(), &DataType::Int32);
     assert_eq!(
