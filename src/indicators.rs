@@ -507,10 +507,8 @@ pub fn compute(
         ));
         // One pass to split the window's grants by province (in grant order), not one scan of
         // the window per province: linear in the number of grants.
-        let mut by_province: BTreeMap<&str, Vec<&Grant>> = grant_provinces
-            .iter()
-            .map(|p| (*p, Vec::new()))
-            .collect();
+        let mut by_province: BTreeMap<&str, Vec<&Grant>> =
+            grant_provinces.iter().map(|p| (*p, Vec::new())).collect();
         for g in &in_window {
             if let Some(v) = by_province.get_mut(g.province.as_str()) {
                 v.push(g);
