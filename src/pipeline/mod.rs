@@ -8,6 +8,9 @@ pub mod glob;
 pub mod manifest;
 mod real;
 pub mod runs;
+mod status;
+
+pub use status::{StageStatus, StatusReport, status_report};
 
 use crate::error::{Error, Result};
 use crate::ingest::{Ingested, Kind};
@@ -945,61 +948,4 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
         states.push((stage.to_string(), state));
     }
     Ok(states)
-}
-
-/// What `status --json` prints: each stage's state and why, and the last recorded run.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StatusReport {
-    pub pipeline: String,
-    pub out_dir: String,
-    /// True when every stage is fresh: a run now would skip them all.
-    pub fresh: bool,
-    pub stages: Vec<StageStatus>,
-    /// The newest line of `runs.jsonl`, if any run was recorded.
-    pub last_run: Option<runs::RunRecord>,
-}
-
-/// One stage in [`StatusReport`].
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StageStatus {
-    pub stage: String,
-    /// fresh | stale | failed | never_run | not_applicable (fresh, with nothing to do for this
-    /// kind of data)
-    pub state: String,
-    /// Why the stage is stale or failed.
-    pub reason: Option<String>,
-}
-
-/// The stages' states with the last run, for schedulers and monitoring.
-pub fn status_report(pipeline_path: &Path, out: Option<&Path>) -> Result<StatusReport> {
-    let pipeline = Pipeline::load(pipeline_path)?;
-    let out_dir = out_dir_for(&pipeline, out);
-    let stages: Vec<StageStatus> = status(pipeline_path, out)?
-        .into_iter()
-        .map(|(stage, state)| {
-            let (state, reason) = match state {
-                StageState::Fresh => ("fresh", None),
-                StageState::Stale(why) => ("stale", Some(why)),
-                StageState::Failed(why) => ("failed", Some(why)),
-                StageState::NeverRun => ("never_run", None),
-                StageState::NotApplicable(why) => ("not_applicable", Some(why)),
-            };
-            StageStatus {
-                stage,
-                state: state.into(),
-                reason,
-            }
-        })
-        .collect();
-    Ok(StatusReport {
-        pipeline: pipeline.file.name.clone(),
-        out_dir: out_dir.to_string_lossy().replace('\\', "/"),
-        fresh: stages
-            .iter()
-            .all(|s| s.state == "fresh" || s.state == "not_applicable"),
-        stages,
-        last_run: runs::read(&out_dir.join(runs::FILE))?.pop(),
-    })
 }
