@@ -1,5 +1,6 @@
 //! One integration-test crate (each file under tests/ would link polars again).
 
+mod common;
 mod ingest;
 mod ingest_boundary;
 mod ingest_layouts;

@@ -2,6 +2,7 @@
 //! accounted for, reruns skipped, the planted truth recovered), harmonisation across the 2025
 //! merger against hand sums, and the exit codes a scheduled job relies on.
 
+use crate::common::{self, bin, root};
 use khuyencong::io::read_parquet;
 use khuyencong::models::{ModelOptions, VcovSpec, fit_formula};
 use khuyencong::pipeline::{Outcome, RunOptions, run};
@@ -11,25 +12,10 @@ use polars::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh folder under the system temp dir (left behind for inspection on failure).
 fn temp(tag: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!(
-        "khuyencong-pipeline-{tag}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp("pipeline", tag)
 }
 
 /// The default pipeline file pointed at `sample`, with fewer bootstrap draws (the dev profile
@@ -532,10 +518,6 @@ fn merged_units_cannot_be_split_back() {
     let rows = [("04", 2026, "10", Some(5.0), None)];
     let out = khuyencong::panel::output_on(&frame(&rows, "2025"), Boundary::B2008).unwrap();
     assert!(out.contains_key(&(2026, "04".to_string(), Some("10".to_string()))));
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_khuyencong"))
 }
 
 /// Runs `khuyencong run PIPELINE --out OUT`, checks the exit code, returns standard error.

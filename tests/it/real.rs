@@ -4,6 +4,7 @@
 //! that need province spending are "not applicable" (exit 0), and the report labels every
 //! section as real data and never as synthetic.
 
+use crate::common::{self, root};
 use khuyencong::io::read_parquet;
 use khuyencong::table;
 use serde_json::Value;
@@ -12,21 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn temp(tag: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!(
-        "khuyencong-real-{tag}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp("real", tag)
 }
 
 fn khuyencong(args: &[&str]) -> std::process::Output {

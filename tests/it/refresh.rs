@@ -1,6 +1,7 @@
 //! Scheduled refresh: the run history (`runs.jsonl`), `status --json`, waiting for the lock
 //! with `--wait`, and the cron and systemd commands the README documents, run as written.
 
+use crate::common::{self, bin, root};
 use khuyencong::pipeline::RunLock;
 use polars::prelude::DataFrame;
 use serde_json::Value;
@@ -10,25 +11,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn temp(tag: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!(
-        "khuyencong-refresh-{tag}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_khuyencong"))
+    common::temp("refresh", tag)
 }
 
 /// The default pipeline's text pointed at the committed sample, with few bootstrap draws.
