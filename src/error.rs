@@ -40,9 +40,14 @@ pub enum Error {
         #[source]
         source: polars::error::PolarsError,
     },
-    /// A statistical computation could not be done with the data given.
+    /// A statistical computation could not be done with the data given: too few observations,
+    /// collinear regressors (exit code 3).
     #[error(transparent)]
     Stats(#[from] crate::stats::StatsError),
+    /// The data cannot support what was asked — an empty panel, no rows left after a filter
+    /// (exit code 3).
+    #[error("{0}")]
+    Insufficient(String),
     /// A model formula or specification is wrong (exit code 2).
     #[error("{0}")]
     Model(String),
@@ -56,9 +61,9 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config { .. } | Error::Usage(_) | Error::Model(_) => 2,
-            Error::Data { .. } => 3,
+            Error::Data { .. } | Error::Stats(_) | Error::Insufficient(_) => 3,
             Error::Locked { .. } => 4,
-            Error::Io { .. } | Error::Polars { .. } | Error::Stats(_) | Error::Other(_) => 1,
+            Error::Io { .. } | Error::Polars { .. } | Error::Other(_) => 1,
         }
     }
 

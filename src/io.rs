@@ -126,16 +126,6 @@ pub fn write_parquet_pending(df: &DataFrame, path: &Path) -> Result<PendingFile>
     Ok(pending)
 }
 
-/// Writes a table as CSV (comma, header, UTF-8) atomically.
-pub fn write_csv(df: &mut DataFrame, path: &Path) -> Result<()> {
-    write_atomic_with(path, |f| {
-        CsvWriter::new(f)
-            .include_header(true)
-            .finish(df)
-            .ctx(|| format!("cannot write {}", path.display()))
-    })
-}
-
 /// Reads a whole Parquet file.
 pub fn read_parquet(path: &Path) -> Result<DataFrame> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;

@@ -389,8 +389,10 @@ pub fn build(
         }
     }
     let (Some(&y0), Some(&y1)) = (year_set.first(), year_set.last()) else {
-        return Err(Error::Other(
-            "no rows with a province, a sector and a year to build the panel from".into(),
+        return Err(Error::Insufficient(
+            "no rows with a province, a sector and a year to build the panel from; check the \
+             sources' sector columns and the pipeline's `years`"
+                .into(),
         ));
     };
     let year_list: Vec<i32> = (y0..=y1).collect();

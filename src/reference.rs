@@ -1,7 +1,9 @@
 //! The real reference tables shipped in `data/reference/` (embedded in the binary, so a run works
 //! from any folder): the 63 provinces before 1 July 2025 with GSO codes and regions, the 34 units
 //! after Resolution 202/2025/QH15 with the merger crosswalk, and the VSIC 2018 divisions. Looks
-//! provinces, regions and sectors up by code and by any spelling of their name.
+//! provinces, regions and sectors up by code and by any spelling of their name: this is the one
+//! place-name resolver ([`Reference::place`]); spellings that folding does not reach are in
+//! `data/reference/province_aliases.csv`.
 
 use crate::text::{fold, province_key, split_csv};
 use std::collections::HashMap;
@@ -10,6 +12,7 @@ use std::sync::OnceLock;
 const PROVINCES_63: &str = include_str!("../data/reference/provinces_63.csv");
 const PROVINCES_34: &str = include_str!("../data/reference/provinces_34.csv");
 const VSIC_2018: &str = include_str!("../data/reference/vsic2018_manufacturing.csv");
+const ALIASES: &str = include_str!("../data/reference/province_aliases.csv");
 
 /// Which province map a table is on.
 #[derive(
@@ -129,17 +132,28 @@ const REGION_LABELS: [(u8, &[&str]); 6] = [
 
 const COUNTRY_LABELS: [&str; 4] = ["Cả nước", "Toàn quốc", "Whole country", "Tổng số"];
 
-/// Spellings seen in real files that folding alone does not reach, and their GSO code.
-const PROVINCE_ALIASES: [(&str, &str); 8] = [
-    ("Thừa Thiên Huế", "46"),
-    ("Thừa Thiên - Huế", "46"),
-    ("Thua Thien-Hue", "46"),
-    ("TP HCM", "79"),
-    ("TPHCM", "79"),
-    ("Sài Gòn", "79"),
-    ("Bà Rịa Vũng Tàu", "77"),
-    ("Đắc Lắc", "66"),
+/// Labels of sub-header rows inside yearbook tables: not a place, not an error.
+const SUBHEADER_LABELS: [&str; 6] = [
+    "Tỉnh, thành phố",
+    "Tỉnh/thành phố",
+    "Vùng kinh tế - xã hội",
+    "Vùng",
+    "Cities, provincies",
+    "Province",
 ];
+
+/// What a place label in a file stands for, on both maps.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    /// A province: its code on the 63-province map and/or on the 34-unit map.
+    Province {
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// A region, the whole country or a sub-header: kept out of the province table.
+    Aggregate,
+    Unknown,
+}
 
 pub struct Reference {
     pub provinces: Vec<Province>,
@@ -149,6 +163,9 @@ pub struct Reference {
     unit_by_code: HashMap<String, usize>,
     sector_by_code: HashMap<String, usize>,
     place_by_key: HashMap<String, PlaceMatch>,
+    /// Every name form of the 34 units (short, official, ASCII) → 2025 code.
+    unit_by_key: HashMap<String, String>,
+    subheader_keys: Vec<String>,
     sector_by_key: HashMap<String, usize>,
 }
 
@@ -222,11 +239,11 @@ impl Reference {
                 place_by_key.insert(province_key(name), hit.clone());
             }
         }
-        for (alias, code) in PROVINCE_ALIASES {
+        for (alias, code) in aliases() {
             place_by_key.insert(
-                province_key(alias),
+                province_key(&alias),
                 PlaceMatch::Province {
-                    code: code.to_string(),
+                    code,
                     boundary: Boundary::B2008,
                 },
             );
@@ -252,7 +269,15 @@ impl Reference {
             sector_by_key.insert(fold(&s.name_vi), i);
             sector_by_key.insert(fold(&s.name_en), i);
         }
+        let mut unit_by_key = HashMap::new();
+        for u in &units_2025 {
+            for n in [&u.name, &u.official_name, &u.name_ascii] {
+                unit_by_key.insert(province_key(n), u.code.clone());
+            }
+        }
         Reference {
+            unit_by_key,
+            subheader_keys: SUBHEADER_LABELS.iter().map(|s| fold(s)).collect(),
             province_by_code: index(provinces.iter().map(|p| &p.code)),
             unit_by_code: index(units_2025.iter().map(|u| &u.code)),
             sector_by_code: index(sectors.iter().map(|s| &s.code)),
@@ -302,6 +327,58 @@ impl Reference {
         self.place_by_key.get(&fold(label)).cloned()
     }
 
+    /// What a label in a file names, on both maps: a province (its code on the 63-province map
+    /// and/or on the 34-unit map), an aggregate (region, whole country, a sub-header) or nothing.
+    pub fn place(&self, label: &str) -> Place {
+        let label = crate::text::clean(label);
+        if label.is_empty() {
+            return Place::Unknown;
+        }
+        let new = self.unit_by_key.get(&province_key(&label)).cloned();
+        match self.resolve_place(&label) {
+            Some(PlaceMatch::Province {
+                code,
+                boundary: Boundary::B2008,
+            }) => Place::Province {
+                old: Some(code),
+                new,
+            },
+            Some(PlaceMatch::Province {
+                code,
+                boundary: Boundary::B2025,
+            }) => {
+                // A unit that was not merged ("Huế" = the old Thừa Thiên Huế) is the same
+                // territory on both maps.
+                let old = self
+                    .unit_2025(&code)
+                    .filter(|u| u.old_codes.len() == 1)
+                    .map(|u| u.old_codes[0].clone());
+                Place::Province {
+                    old,
+                    new: Some(code),
+                }
+            }
+            Some(PlaceMatch::Region(_)) | Some(PlaceMatch::Country) => Place::Aggregate,
+            None if self.subheader_keys.contains(&fold(&label)) => Place::Aggregate,
+            None => match new {
+                Some(code) => Place::Province {
+                    old: None,
+                    new: Some(code),
+                },
+                None => Place::Unknown,
+            },
+        }
+    }
+
+    /// The reason text for a label that names no province, with a suggestion when one is close.
+    pub fn unknown_province_reason(&self, label: &str) -> String {
+        let shown = crate::text::clean(label);
+        match self.suggest_province(&shown) {
+            Some(s) => format!("unknown province \"{shown}\" (did you mean \"{s}\"?)"),
+            None => format!("unknown province \"{shown}\""),
+        }
+    }
+
     /// The closest province name to an unknown label, for a "did you mean" hint.
     pub fn suggest_province(&self, label: &str) -> Option<&str> {
         let key = province_key(label);
@@ -346,6 +423,17 @@ impl Reference {
     }
 }
 
+/// `data/reference/province_aliases.csv` as (alias, GSO code) pairs.
+fn aliases() -> Vec<(String, String)> {
+    let rows = split_csv(ALIASES);
+    let c = columns(&rows[0]);
+    rows[1..]
+        .iter()
+        .filter(|r| r.len() > 1)
+        .map(|r| (r[c["alias"]].clone(), r[c["code_gso"]].clone()))
+        .collect()
+}
+
 fn index<'a>(codes: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
     codes.enumerate().map(|(i, c)| (c.clone(), i)).collect()
 }
@@ -369,6 +457,85 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    fn old(label: &str) -> Option<String> {
+        match Reference::get().place(label) {
+            Place::Province { old, .. } => old,
+            other => panic!("{label}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_name_form_resolves() {
+        let r = Reference::get();
+        let nfd: String = "Bình Phước".nfd().collect();
+        for (label, code) in [
+            ("Bình Phước", "70"),
+            ("Binh Phuoc", "70"),
+            (nfd.as_str(), "70"),
+            ("Tỉnh Bình Phước", "70"),
+            ("BÌNH PHƯỚC", "70"),
+            ("Thanh Hoá", "38"),
+            ("Thanh Hóa", "38"),
+            ("Khánh Hoà", "56"),
+            ("\u{00D0}ồng Nai", "75"),
+            ("\u{00D0}à N\u{1EB5}ng", "48"),
+            ("TP. Hồ Chí Minh", "79"),
+            ("TP.Hồ Chí Minh", "79"),
+            ("TP HCM", "79"),
+            ("Thành phố Hồ Chí Minh", "79"),
+            ("Ho Chi Minh city", "79"),
+            ("Thừa Thiên Huế", "46"),
+            ("Thua Thien-Hue", "46"),
+            ("Huế", "46"),
+            ("Thành phố Huế", "46"),
+            ("Thai  Nguyen", "19"),
+            ("Ba Ria - Vung Tau", "77"),
+            ("Daklak", "66"),
+        ] {
+            assert_eq!(old(label).as_deref(), Some(code), "{label}");
+        }
+        // A merged 2025 unit's name that was never a province exists only on the new map.
+        assert_eq!(
+            r.place("Hà Nội"),
+            Place::Province {
+                old: Some("01".into()),
+                new: Some("01".into())
+            }
+        );
+        assert_eq!(r.place("CẢ NƯỚC"), Place::Aggregate);
+        assert_eq!(r.place(" WHOLE COUNTRY"), Place::Aggregate);
+        assert_eq!(r.place("Trung du miền núi phía Bắc"), Place::Aggregate);
+        assert_eq!(
+            r.place("Bắc Trung Bộ và Duyên hải miền Trung"),
+            Place::Aggregate
+        );
+        assert_eq!(r.place("Tỉnh, thành phố"), Place::Aggregate);
+        assert_eq!(r.place("Binh Phuok"), Place::Unknown);
+        assert_eq!(
+            r.unknown_province_reason("Binh Phuok"),
+            "unknown province \"Binh Phuok\" (did you mean \"Bình Phước\"?)"
+        );
+    }
+
+    #[test]
+    fn random_labels_never_panic() {
+        let r = Reference::get();
+        let mut rng = crate::stats::rng::Rng::new(5);
+        let alphabet: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyÐ .-,()TPỉnhốớ\u{0301}\u{0323}"
+            .chars()
+            .collect();
+        for _ in 0..3_000 {
+            let len = rng.below(25);
+            let s: String = (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            if r.place(&s) == Place::Unknown {
+                let _ = r.unknown_province_reason(&s);
+            }
+        }
+    }
 
     #[test]
     fn tables_have_the_real_counts() {
@@ -417,6 +584,52 @@ mod tests {
         );
         assert_eq!(r.resolve_place("Atlantis"), None);
         assert_eq!(r.suggest_province("Binh Phuok"), Some("Bình Phước"));
+    }
+
+    #[test]
+    fn every_alias_names_a_province_and_both_spellings_resolve() {
+        let r = Reference::get();
+        let aliases = aliases();
+        assert_eq!(aliases.len(), 16);
+        for (alias, code) in &aliases {
+            assert!(r.province(code).is_some(), "{alias}: no province {code}");
+            match r.place(alias) {
+                Place::Province { old, .. } => assert_eq!(old.as_deref(), Some(code.as_str())),
+                other => panic!("{alias}: {other:?}"),
+            }
+        }
+        // The two misspellings of Đắk Lắk both reach code 66 (they were split between two
+        // alias lists once).
+        for s in ["Đắc Lắc", "Đắk Lắc", "Daklak", "Đắk Lắk"] {
+            assert!(
+                matches!(r.place(s), Place::Province { old: Some(o), .. } if o == "66"),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn places_on_both_maps() {
+        let r = Reference::get();
+        // An old province merged into a new unit: only the old code from its own name.
+        let p = r.place("Bình Phước");
+        assert!(
+            matches!(&p, Place::Province { old: Some(o), .. } if o == "70"),
+            "{p:?}"
+        );
+        // Huế was not merged: the same territory on both maps.
+        assert!(
+            matches!(r.place("Huế"), Place::Province { old: Some(o), new: Some(_) } if o == "46")
+        );
+        assert_eq!(r.place("Đồng bằng sông Hồng"), Place::Aggregate);
+        assert_eq!(r.place("Cả nước"), Place::Aggregate);
+        assert_eq!(r.place("Tỉnh/thành phố"), Place::Aggregate);
+        assert_eq!(r.place("Atlantis"), Place::Unknown);
+        assert_eq!(r.place("   "), Place::Unknown);
+        assert_eq!(
+            r.unknown_province_reason("Binh Phuok"),
+            "unknown province \"Binh Phuok\" (did you mean \"Bình Phước\"?)"
+        );
     }
 
     #[test]

@@ -276,6 +276,7 @@ pub(super) fn finish_canonical(
             }
         }
     }
+    scale_money_columns(spec, &mut df, notes)?;
     if kind == Kind::Funding {
         if let Ok(c) = df.column("activity") {
             let ca = c.str().ctx(ctx)?;
@@ -355,6 +356,46 @@ pub(super) fn finish_canonical(
         df.with_column(column).ctx(ctx)?;
     }
     df.select(canonical_columns(kind).iter().copied()).ctx(ctx)
+}
+
+/// The source's `units` key on a table with canonical names: its money columns hold that unit,
+/// so they are rescaled to the canonical one (million VND for `amount_mvnd`/`planned_mvnd`,
+/// billion VND for `output_bvnd`), as every other layout does. Without the key the canonical
+/// name's unit stands.
+fn scale_money_columns(
+    spec: &SourceSpec,
+    df: &mut DataFrame,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let Some(units) = spec.units.as_deref() else {
+        return Ok(());
+    };
+    let exp = layout::unit_exponent(units).ok_or_else(|| {
+        Error::config(
+            &spec.path,
+            format!(
+                "units = \"{units}\" is not a money unit (triệu đồng, tỷ đồng, million, billion)"
+            ),
+        )
+    })?;
+    for (name, target) in [("amount_mvnd", 6), ("planned_mvnd", 6), ("output_bvnd", 9)] {
+        let Ok(c) = df.column(name) else { continue };
+        if exp == target {
+            continue;
+        }
+        let factor = 10f64.powi(exp - target);
+        let scaled = c
+            .as_materialized_series()
+            .f64()
+            .ctx(|| format!("cannot rescale {name} in {}", spec.path.display()))?
+            * factor;
+        df.with_column(scaled.with_name(name.into()).into_column())
+            .ctx(|| format!("cannot rescale {name} in {}", spec.path.display()))?;
+        notes.push(format!(
+            "{name}: read in \"{units}\" (units key) and multiplied by {factor}"
+        ));
+    }
+    Ok(())
 }
 
 pub(super) fn text_scalar(name: &str, value: &str, n: usize) -> Column {

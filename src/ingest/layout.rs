@@ -407,12 +407,12 @@ pub fn measure_from_name(name: &str) -> Option<Role> {
 /// Vietnamese official tables ("A", "B", "1", "2", "3=1+2"). Such a row holds no place name and
 /// no value a data row would.
 pub fn continues_header(row: &Row) -> Option<Continuation> {
-    use super::places::{Place, resolve};
+    use crate::reference::{Place, Reference};
     let filled: Vec<&Cell> = row.cells.iter().filter(|c| !c.is_empty()).collect();
     if filled.is_empty()
         || filled
             .iter()
-            .any(|c| matches!(resolve(&c.text()), Place::Province { .. }))
+            .any(|c| matches!(Reference::get().place(&c.text()), Place::Province { .. }))
     {
         return None;
     }

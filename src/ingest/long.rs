@@ -30,7 +30,7 @@ pub(super) fn long_rows(
                 .map(|i| {
                     let hits = data
                         .iter()
-                        .filter(|r| matches!(places::resolve(&r.get(i).text()), places::Place::Province { .. }))
+                        .filter(|r| matches!(Reference::get().place(&r.get(i).text()), Place::Province { .. }))
                         .count();
                     (hits, std::cmp::Reverse(i))
                 })
@@ -153,30 +153,30 @@ pub(super) fn long_rows(
                 );
                 continue;
             }
-            match places::resolve(&label) {
-                places::Place::Province { old, new } => PlaceRef::Hit {
+            match Reference::get().place(&label) {
+                Place::Province { old, new } => PlaceRef::Hit {
                     label: crate::text::clean(&label),
                     old,
                     new,
                 },
-                places::Place::Aggregate => {
+                Place::Aggregate => {
                     *skipped += 1;
                     *counts.entry("region/country aggregate").or_default() += 1;
                     continue;
                 }
                 // A note or source line under the table ("Nguồn: …", "Ghi chú: …"): one text
                 // cell and nothing else, so no value is lost.
-                places::Place::Unknown if filled == 1 => {
+                Place::Unknown if filled == 1 => {
                     *skipped += 1;
                     *counts.entry("note").or_default() += 1;
                     continue;
                 }
-                places::Place::Unknown => {
+                Place::Unknown => {
                     rejects.push(
                         row.line,
                         Some(&place_header),
                         Some(label.clone()),
-                        places::unknown_reason(&label),
+                        Reference::get().unknown_province_reason(&label),
                     );
                     continue;
                 }

@@ -8,7 +8,7 @@
 //! spelling — is read cell by cell: [`read`] and [`workbook`] turn bytes into a grid within
 //! bounded sizes, `cells` finds the header (with [`layout`] for one header row and [`stacked`]
 //! for a header band) and what each column means, `long` and `wide` read the rows,
-//! [`number`] reads values, [`places`] resolves names and classifies activities, and
+//! [`number`] reads values, [`places`] classifies activities and sources (place names: [`crate::reference`]), and
 //! `records` puts each place on its map and builds the table. [`keys`] holds the source keys
 //! as `ingest` flags.
 //!
@@ -42,7 +42,7 @@ use records::*;
 use wide::*;
 
 use crate::error::{Error, PolarsContext, Result};
-use crate::reference::{Boundary, Reference};
+use crate::reference::{Boundary, Place, Reference};
 use layout::Role;
 use number::{NumFormat, Votes};
 use polars::prelude::*;

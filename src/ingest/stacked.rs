@@ -11,9 +11,10 @@
 
 use super::layout::{self, Header};
 use super::number::{self, NumFormat, parse_year_label};
-use super::places::{self, Place};
+use super::places;
 use super::read::{Cell, Row};
 use crate::error::{Error, Result};
+use crate::reference::{Place, Reference};
 use std::path::Path;
 
 /// How many rows a stacked header may span, and how far down the first data row is looked for.
@@ -52,7 +53,7 @@ fn is_number(c: &Cell) -> bool {
 /// The column of the first place label of a row among its first three cells.
 fn place_column(row: &Row) -> Option<usize> {
     (0..row.cells.len().min(3)).find(|&i| match row.get(i) {
-        Cell::Text(s) => !matches!(places::resolve(s), Place::Unknown),
+        Cell::Text(s) => !matches!(Reference::get().place(s), Place::Unknown),
         _ => false,
     })
 }

@@ -41,7 +41,7 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
                     let hits = data
                         .iter()
                         .filter(|r| {
-                            !matches!(places::resolve(&r.get(i).text()), places::Place::Unknown)
+                            !matches!(Reference::get().place(&r.get(i).text()), Place::Unknown)
                         })
                         .count();
                     (hits, std::cmp::Reverse(i))
@@ -202,18 +202,18 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
         let place = if label_is_code {
             PlaceRef::Code(normalise_code(label_cell).unwrap_or_default())
         } else {
-            match places::resolve(&label) {
-                places::Place::Province { old, new } => PlaceRef::Hit {
+            match Reference::get().place(&label) {
+                Place::Province { old, new } => PlaceRef::Hit {
                     label: crate::text::clean(&label),
                     old,
                     new,
                 },
-                places::Place::Aggregate => {
+                Place::Aggregate => {
                     aggregates += 1;
                     *skipped += 1;
                     continue;
                 }
-                places::Place::Unknown => {
+                Place::Unknown => {
                     if !values_present && row.cells.iter().filter(|c| !c.is_empty()).count() == 1 {
                         // A note or footnote line under the table.
                         *skipped += 1;
@@ -222,7 +222,7 @@ pub(super) fn wide_rows<F: FnMut(Role, &str, &mut Vec<String>) -> f64>(
                             row.line,
                             Some(&label_header),
                             Some(label.clone()),
-                            places::unknown_reason(&label),
+                            Reference::get().unknown_province_reason(&label),
                         );
                     }
                     continue;

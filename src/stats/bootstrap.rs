@@ -35,14 +35,6 @@ pub enum BootWeights {
 }
 
 impl BootWeights {
-    pub fn parse(s: &str) -> Option<BootWeights> {
-        match s.to_ascii_lowercase().as_str() {
-            "rademacher" => Some(BootWeights::Rademacher),
-            "webb" => Some(BootWeights::Webb),
-            _ => None,
-        }
-    }
-
     fn draw(self, rng: &mut Rng) -> f64 {
         match self {
             BootWeights::Rademacher => {

@@ -978,6 +978,40 @@ fn columns_override_and_units_setting() {
 }
 
 #[test]
+fn units_key_applies_on_the_canonical_csv_path() {
+    // A clean long CSV with canonical names but amounts in billions (tỷ đồng): the `units` key
+    // rescales them to million VND, as it does for every other layout. Without the key the
+    // canonical name's unit (million VND) stands.
+    let path = tmp("canonical_billions.csv");
+    std::fs::write(
+        &path,
+        "year,province_code,amount_mvnd,planned_mvnd\n2020,70,3,4\n2020,75,4.5,6\n",
+    )
+    .unwrap();
+    let mut spec = SourceSpec::new(Kind::Funding, &path);
+    spec.source = Some("local".into());
+    let (_, v) = run(&spec);
+    let a = values(&v.clean, "amount_mvnd");
+    assert_eq!(a[&("70".to_string(), 2020)], 3.0);
+    spec.units = Some("tỷ đồng".into());
+    let (i, v) = run(&spec);
+    let a = values(&v.clean, "amount_mvnd");
+    assert_eq!(a[&("70".to_string(), 2020)], 3000.0);
+    assert_eq!(a[&("75".to_string(), 2020)], 4500.0);
+    assert_eq!(
+        values(&v.clean, "planned_mvnd")[&("70".to_string(), 2020)],
+        4000.0
+    );
+    assert!(
+        i.notes.iter().any(|n| n.contains("units key")),
+        "{:?}",
+        i.notes
+    );
+    spec.units = Some("gallons".into());
+    assert_eq!(ingest::ingest_file(&spec).err().unwrap().exit_code(), 2);
+}
+
+#[test]
 fn random_files_never_panic() {
     let mut rng = khuyencong::stats::rng::Rng::new(2026);
     let (seed_text, _) = vietnamese_wide_csv(0);

@@ -622,3 +622,24 @@ fn sun_abraham_matches_pyfixest_saturated_event_study() {
     }
     assert!(es.model.coefficient("ATT").is_some());
 }
+
+#[test]
+fn data_that_cannot_support_the_model_exits_3_with_one_line() {
+    // Two observations for two parameters (intercept and slope): no residual degree of freedom.
+    // That is a problem of the data, not a bug: exit 3, and the first line says what is wrong.
+    let dir = crate::common::temp("model", "too-few");
+    let data = dir.join("two.csv");
+    std::fs::write(&data, "y,x\n1,1\n2,3\n").unwrap();
+    let out = crate::common::bin()
+        .args(["model", "--formula", "y ~ x", "--vcov", "iid", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("2 observations for 2 parameters"),
+        "{stderr}"
+    );
+}

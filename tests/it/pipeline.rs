@@ -1,4 +1,4 @@
-//! End to end: the default pipeline on the bundled sample (every CONTRACT output, rows
+//! End to end: the default pipeline on the bundled sample (every documented output, rows
 //! accounted for, reruns skipped, the planted truth recovered), harmonisation across the 2025
 //! merger against hand sums, and the exit codes a scheduled job relies on.
 
