@@ -15,6 +15,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file operation failed; the message (from `fs-err`) names the operation and the file.
+    #[error(transparent)]
+    File(#[from] std::io::Error),
     /// The pipeline file or a command-line value is wrong (exit code 2).
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
@@ -63,7 +66,7 @@ impl Error {
             Error::Config { .. } | Error::Usage(_) | Error::Model(_) => 2,
             Error::Data { .. } | Error::Stats(_) | Error::Insufficient(_) => 3,
             Error::Locked { .. } => 4,
-            Error::Io { .. } | Error::Polars { .. } | Error::Other(_) => 1,
+            Error::Io { .. } | Error::File(_) | Error::Polars { .. } | Error::Other(_) => 1,
         }
     }
 
@@ -101,5 +104,34 @@ impl<T> PolarsContext<T> for std::result::Result<T, polars::error::PolarsError> 
             context: context(),
             source,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_error_is_one_line_naming_the_file_once() {
+        let e: super::Error = fs_err::read("no/such/file.csv").unwrap_err().into();
+        let text = crate::cli::render_error(&e);
+        assert_eq!(e.exit_code(), 1);
+        assert!(
+            text.starts_with("error: failed to open file `no/such/file.csv`: "),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 1, "{text}");
+    }
+
+    #[test]
+    fn data_problems_exit_3() {
+        let stats: super::Error =
+            crate::stats::StatsError::TooFewObservations("2 observations for 2 parameters".into())
+                .into();
+        assert_eq!(stats.exit_code(), 3);
+        assert_eq!(
+            super::Error::Insufficient("empty panel".into()).exit_code(),
+            3
+        );
+        assert_eq!(super::Error::data("a.csv", Some(4), "bad").exit_code(), 3);
+        assert_eq!(super::Error::Other("bug".into()).exit_code(), 1);
     }
 }

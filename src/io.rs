@@ -1,5 +1,6 @@
 //! File output that is whole or absent: every write goes to a temporary file in the target's
-//! folder and is renamed into place, so a killed run never leaves a half-written table.
+//! folder and is renamed into place, so a killed run never leaves a half-written table. File
+//! operations go through `fs-err`, whose errors name the file and the operation.
 
 use crate::error::{Error, PolarsContext, Result};
 use polars::prelude::*;
@@ -20,18 +21,18 @@ pub fn write_atomic_with(
     write: impl FnOnce(&mut std::fs::File) -> Result<()>,
 ) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        fs_err::create_dir_all(dir)?;
     }
     let tmp = temp_path(path);
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        write(&mut file)?;
-        file.flush().map_err(|e| Error::io(&tmp, e))?;
-        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        let mut file = fs_err::File::create(&tmp)?;
+        write(file.file_mut())?;
+        file.flush()?;
+        file.sync_all()?;
+        Ok(fs_err::rename(&tmp, path)?)
     })();
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = fs_err::remove_file(&tmp);
     }
     result
 }
@@ -57,9 +58,9 @@ impl PendingFile {
     /// Renames the file into place.
     pub fn publish(mut self) -> Result<()> {
         match self.tmp.take() {
-            Some(tmp) => std::fs::rename(&tmp, &self.path).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                Error::io(&self.path, e)
+            Some(tmp) => fs_err::rename(&tmp, &self.path).map_err(|e| {
+                let _ = fs_err::remove_file(&tmp);
+                Error::File(e)
             }),
             None => Ok(()),
         }
@@ -69,7 +70,7 @@ impl PendingFile {
 impl Drop for PendingFile {
     fn drop(&mut self) {
         if let Some(tmp) = self.tmp.take() {
-            let _ = std::fs::remove_file(tmp);
+            let _ = fs_err::remove_file(tmp);
         }
     }
 }
@@ -78,7 +79,7 @@ impl Drop for PendingFile {
 pub fn write_parquet_pending(df: &DataFrame, path: &Path) -> Result<PendingFile> {
     let ctx = || format!("cannot write {}", path.display());
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        fs_err::create_dir_all(dir)?;
     }
     let tmp = temp_path(path);
     // Removes the temporary file on every error below.
@@ -114,21 +115,20 @@ pub fn write_parquet_pending(df: &DataFrame, path: &Path) -> Result<PendingFile>
                 .ctx(ctx)?;
         }
         None => {
-            let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            ParquetWriter::new(&mut f)
+            let mut f = fs_err::File::create(&tmp)?;
+            ParquetWriter::new(f.file_mut())
                 .with_compression(ParquetCompression::Zstd(None))
                 .finish(&mut df.clone())
                 .ctx(ctx)?;
         }
     }
-    let file = std::fs::File::open(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    fs_err::File::open(&tmp)?.sync_all()?;
     Ok(pending)
 }
 
 /// Reads a whole Parquet file.
 pub fn read_parquet(path: &Path) -> Result<DataFrame> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = fs_err::File::open(path)?.into_parts().0;
     ParquetReader::new(file)
         .finish()
         .ctx(|| format!("cannot read {} as Parquet", path.display()))
@@ -180,7 +180,7 @@ pub fn write_parquet_by_year(df: &DataFrame, dir: &Path) -> Result<Vec<PathBuf>>
         write_parquet_pending(&part, &path)?.publish()?;
         written.push(path);
     }
-    if let Ok(entries) = std::fs::read_dir(dir) {
+    if let Ok(entries) = fs_err::read_dir(dir) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             let stale = name
@@ -188,7 +188,7 @@ pub fn write_parquet_by_year(df: &DataFrame, dir: &Path) -> Result<Vec<PathBuf>>
                 .and_then(|y| y.parse::<i32>().ok())
                 .is_some_and(|y| !years.contains(&y));
             if stale && e.path().is_dir() {
-                let _ = std::fs::remove_dir_all(e.path());
+                let _ = fs_err::remove_dir_all(e.path());
             }
         }
     }
