@@ -1,6 +1,7 @@
 //! One integration-test crate (each file under tests/ would link polars again).
 
 mod common;
+mod house;
 mod ingest;
 mod ingest_boundary;
 mod ingest_layouts;

@@ -1,0 +1,88 @@
+//! The house rules a newcomer relies on: every document the project cites is in the repository,
+//! no source file grows past 1,000 lines, and docs/ARCHITECTURE.md names every module it has.
+
+use crate::common::root;
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path, ext: &[&str], out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            if !name.starts_with('.') && name != "target" && name != "out" {
+                files(&p, ext, out);
+            }
+        } else if ext.iter().any(|x| name.ends_with(x)) {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_cited_document_is_in_the_repository() {
+    let root = root();
+    let mut texts = Vec::new();
+    for dir in [
+        "src",
+        "docs",
+        "tests",
+        "scripts",
+        "notebooks",
+        "pipelines",
+        "data",
+    ] {
+        files(
+            &root.join(dir),
+            &[".rs", ".md", ".py", ".sh", ".toml", ".ipynb"],
+            &mut texts,
+        );
+    }
+    texts.push(root.join("README.md"));
+    let mut missing = Vec::new();
+    for f in texts.iter().filter(|f| !f.ends_with("tests/it/house.rs")) {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        // Paths to Markdown documents from the repository root (under docs/ or data/).
+        for (i, _) in text.match_indices(".md") {
+            let start = text[..i]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_-./".contains(c)))
+                .map_or(0, |s| {
+                    s + text[s..].chars().next().map_or(1, char::len_utf8)
+                });
+            let cited = &text[start..i + 3];
+            if (cited.starts_with("docs/") || cited.starts_with("data/"))
+                && !root.join(cited).exists()
+            {
+                missing.push(format!(
+                    "{}: {cited}",
+                    f.strip_prefix(&root).unwrap().display()
+                ));
+            }
+        }
+        for foreign in ["CONTRACT.md", "DESIGN.md", "BUILD-NOTES.md", "FORMATS.md"] {
+            if text.contains(foreign) {
+                missing.push(format!(
+                    "{}: {foreign}",
+                    f.strip_prefix(&root).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "documents cited but not in the repository: {missing:#?}"
+    );
+}
+
+#[test]
+fn no_source_file_is_over_1000_lines() {
+    let mut rs = Vec::new();
+    files(&root().join("src"), &[".rs"], &mut rs);
+    let long: Vec<String> = rs
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).unwrap().lines().count();
+            (n > 1000).then(|| format!("{} ({n} lines)", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these files: {long:#?}");
+}
