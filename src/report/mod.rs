@@ -7,7 +7,6 @@
 
 pub mod changes;
 pub mod charts;
-pub mod charts_real;
 pub mod data;
 pub mod findings;
 pub mod fixture;

@@ -5,8 +5,8 @@
 //! report says what the public record lacks instead of printing empty tables.
 
 use super::Lang;
+use super::charts::real::{self as charts_real, BudgetBar, Plot, RealChart, TargetBar};
 use super::charts::{Csv, DrawnChart};
-use super::charts_real::{self, BudgetBar, Plot, RealChart, TargetBar};
 use super::html::{base64, esc};
 use super::i18n::num;
 pub use super::real_data::{BudgetRec, FactRec, TargetRec};
