@@ -387,8 +387,7 @@ pub fn render(
     let version = d
         .manifest
         .as_ref()
-        .and_then(|m| m.get("program_version").or_else(|| m.get("version")))
-        .and_then(|v| v.as_str())
+        .and_then(|m| m.program_version.as_deref())
         .unwrap_or(env!("CARGO_PKG_VERSION"));
     h.push_str(&format!(
         "<p class=\"note\">{}: {} · {}: {} · {}</p>",

@@ -9,7 +9,6 @@ pub mod changes;
 pub mod charts;
 pub mod data;
 pub mod findings;
-pub mod fixture;
 pub mod html;
 pub mod i18n;
 pub mod markdown;

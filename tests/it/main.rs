@@ -11,4 +11,5 @@ mod pipeline;
 mod real;
 mod refresh;
 mod report;
+mod report_fixture;
 mod sample;

@@ -97,52 +97,6 @@ impl Concentration {
     }
 }
 
-/// Numeric parameters of the flags stage in the manifest, flattened to (key, value).
-pub fn flag_parameters(manifest: Option<&serde_json::Value>) -> Vec<(String, String)> {
-    fn find_stage(v: &serde_json::Value) -> Option<&serde_json::Value> {
-        match v {
-            serde_json::Value::Object(map) => {
-                if let Some(s) = map.get("flags") {
-                    return Some(s);
-                }
-                if let Some(s) = map.get("stages") {
-                    return find_stage(s);
-                }
-                None
-            }
-            serde_json::Value::Array(items) => items.iter().find(|i| {
-                ["stage", "name"]
-                    .iter()
-                    .any(|k| i.get(k).and_then(|n| n.as_str()) == Some("flags"))
-            }),
-            _ => None,
-        }
-    }
-    fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-        match v {
-            serde_json::Value::Object(map) => {
-                for (k, v) in map {
-                    let key = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    flatten(&key, v, out);
-                }
-            }
-            serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
-            other => out.push((prefix.to_string(), other.to_string())),
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(stage) = manifest.and_then(find_stage)
-        && let Some(params) = stage.get("parameters").or_else(|| stage.get("params"))
-    {
-        flatten("", params, &mut out);
-    }
-    out
-}
-
 /// The chart's numbers, frame and CSV.
 pub(super) fn prepare(
     d: &ReportData,
@@ -176,13 +130,7 @@ pub(super) fn prepare(
             points.push((x, y * 100.0, name, r.status.clone()));
         }
     }
-    let params = flag_parameters(d.manifest.as_ref());
-    let find = |pred: &dyn Fn(&str) -> bool| {
-        params
-            .iter()
-            .find(|(k, _)| pred(&k.to_ascii_lowercase()))
-            .and_then(|(_, v)| v.parse::<f64>().ok())
-    };
+    let params = d.manifest.as_ref().and_then(|m| m.flag_params.as_ref());
     // The thresholds the flags stage applied in this window (derived from the data unless the
     // pipeline fixed them), else the configured ones.
     let window_rows = || {
@@ -193,12 +141,13 @@ pub(super) fn prepare(
     let tx = window_rows()
         .find_map(|r| r.threshold_eff_sectors)
         .filter(|v| v.is_finite())
-        .or_else(|| find(&|k| k.contains("eff") && k.contains("sector")));
+        .or_else(|| params.map(|p| p.scattered_eff_sectors));
+    // A share (0–1) in the flags table and in the parameters; plotted in percent.
     let ty = window_rows()
         .find_map(|r| r.threshold_small_share)
         .filter(|v| v.is_finite())
-        .or_else(|| find(&|k| k.contains("small") && k.contains("share")))
-        .map(|v| if v <= 1.0 { v * 100.0 } else { v });
+        .or_else(|| params.map(|p| p.scattered_small_share))
+        .map(|v| v * 100.0);
     let n = points.iter().filter(|p| p.3 == "flagged").count();
     Prepared {
         name: "concentration",

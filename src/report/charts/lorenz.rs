@@ -4,6 +4,7 @@ use super::kit::*;
 use super::kit::{GREY, ORANGE, VERMILLION};
 use super::{Plot, Prepared};
 use crate::report::Lang;
+use crate::report::data::NationalGrants;
 use crate::report::findings::Findings;
 use crate::report::i18n::{K, num, t, tf};
 use plotters::coord::Shift;
@@ -65,34 +66,28 @@ impl Lorenz {
     }
 }
 
-/// The chart's numbers, frame and CSV.
+/// The chart's numbers, frame and CSV: the curve of `indicators/lorenz.parquet`, the count,
+/// years and Gini of `indicators/national.parquet`.
 pub(super) fn prepare(
-    grants: &[crate::report::data::Grant],
+    points: &[(f64, f64)],
+    national: Option<&NationalGrants>,
     facts: &Findings,
     lang: Lang,
     frame: &FrameFn,
 ) -> Prepared {
-    let amounts: Vec<f64> = grants
-        .iter()
-        .map(|g| g.amount_mvnd)
-        .filter(|a| *a > 0.0)
-        .collect();
-    let full = crate::stats::concentration::lorenz(&amounts);
-    // At most ~200 points: enough to draw the curve, small enough for the SVG.
-    let step = (full.len() / 200).max(1);
-    let mut points: Vec<(f64, f64)> = full.iter().step_by(step).copied().collect();
-    if let Some(last) = full.last()
-        && points.last() != Some(last)
-    {
-        points.push(*last);
-    }
     let mut csv = Csv::new(&["share_of_grants", "share_of_money"]);
-    for (a, b) in &points {
+    for (a, b) in points {
         csv.row(vec![format!("{a}"), format!("{b}")]);
     }
     let gini = facts.gini.unwrap_or(f64::NAN);
     let top = facts.top10_share.unwrap_or(f64::NAN) * 100.0;
-    let (y0, y1) = span(grants.iter().map(|g| g.year));
+    let n = national.map_or(0, |n| n.n_positive_grants);
+    let (y0, y1) = span(
+        national
+            .iter()
+            .flat_map(|n| [n.period_start, n.period_end])
+            .flatten(),
+    );
     Prepared {
         name: "lorenz_grants",
         frame: frame(
@@ -101,14 +96,16 @@ pub(super) fn prepare(
                 lang,
                 K::S3,
                 &[
-                    ("n", &num(lang, amounts.len() as f64, 0)),
+                    ("n", &num(lang, n as f64, 0)),
                     ("y0", &y0),
                     ("y1", &y1),
                     ("gini", &num(lang, gini, 2)),
                 ],
             ),
         ),
-        plot: Plot::Lorenz(Lorenz { points }),
+        plot: Plot::Lorenz(Lorenz {
+            points: points.to_vec(),
+        }),
         csv,
     }
 }

@@ -21,7 +21,6 @@ pub mod spending;
 pub mod targets_results;
 pub mod tile_map;
 
-pub use concentration::flag_parameters;
 pub use kit::{
     BLUE, Csv, GREEN, GREY, LIGHT, ORANGE, PURPLE, SKY, VERMILLION, YELLOW, tile_layout,
 };
@@ -206,13 +205,17 @@ pub fn render_all(
             absent(d.growth.is_some(), "indicators/growth.parquet"),
         ),
     });
-    prepared.push(match &d.grants {
-        Some(g) if g.iter().any(|g| g.amount_mvnd > 0.0) => {
-            Ok(lorenz::prepare(g, facts, lang, &frame))
-        }
+    prepared.push(match &d.lorenz {
+        Some(points) if !points.is_empty() => Ok(lorenz::prepare(
+            points,
+            d.national.as_ref(),
+            facts,
+            lang,
+            &frame,
+        )),
         _ => skip(
             "lorenz_grants",
-            absent(d.grants.is_some(), "clean/funding.parquet"),
+            absent(d.lorenz.is_some(), "indicators/lorenz.parquet"),
         ),
     });
     prepared.push(match facts.main_window {
@@ -271,7 +274,6 @@ pub fn render_all(
 #[cfg(test)]
 mod tests {
     use super::kit::*;
-    use super::*;
     use std::collections::BTreeSet;
 
     #[test]
@@ -311,19 +313,5 @@ mod tests {
         let l = tile_layout(Boundary::B2008);
         let row = |c: &str| l.iter().find(|t| t.0 == c).unwrap().1;
         assert!(row("02") < row("01") && row("01") < row("96"));
-    }
-
-    #[test]
-    fn flag_parameters_are_found_in_either_manifest_shape() {
-        let m = serde_json::json!({"stages": {"flags": {"parameters": {"min_eff_sectors": 4.5, "window": "rolling3"}}}});
-        let p = flag_parameters(Some(&m));
-        assert!(p.contains(&("min_eff_sectors".to_string(), "4.5".to_string())));
-        assert!(p.contains(&("window".to_string(), "rolling3".to_string())));
-        let m = serde_json::json!({"stages": [{"stage": "flags", "params": {"small_share": 0.6}}]});
-        assert_eq!(
-            flag_parameters(Some(&m)),
-            vec![("small_share".to_string(), "0.6".to_string())]
-        );
-        assert!(flag_parameters(None).is_empty());
     }
 }
