@@ -777,9 +777,11 @@ mod tests {
 
     #[test]
     fn flag_parameters_come_from_the_flags_stage_entry_by_name() {
-        let mut params = crate::flags::FlagParams::default();
-        params.scattered_eff_sectors = 4.5;
-        params.scattered_small_share = 0.6;
+        let params = crate::flags::FlagParams {
+            scattered_eff_sectors: 4.5,
+            scattered_small_share: 0.6,
+            ..Default::default()
+        };
         let m = Manifest {
             program_version: "9.9.9".into(),
             stages: vec![
