@@ -12,4 +12,5 @@ mod real;
 mod refresh;
 mod report;
 mod report_fixture;
+mod report_run;
 mod sample;
