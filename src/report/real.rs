@@ -1,6 +1,6 @@
 //! The report of a run on real published data without province spending: reads the tables of
 //! the real-data indicators stage (it estimates nothing), works out the findings, draws the
-//! charts of `charts_real`, and writes `report/index.html` (self-contained), `report/summary.md`
+//! charts of `charts::real`, and writes `report/index.html` (self-contained), `report/summary.md`
 //! and `report/tables/*.csv`. Every section says that the data are real and published, and the
 //! report says what the public record lacks instead of printing empty tables.
 
