@@ -109,6 +109,8 @@ pub struct Concentration {
     pub hhi_beneficiaries: Option<f64>,
     pub gini: Option<f64>,
     pub theil: Option<f64>,
+    /// Share of the money in the largest 10% of grants (at least one grant).
+    pub top_decile_share: Option<f64>,
 }
 
 /// Concentration of a set of grants. Grants without a sector (or beneficiary) are left out of
@@ -173,6 +175,7 @@ fn concentration_folded(
         hhi_beneficiaries: conc::hhi(&beneficiary_amounts),
         gini: conc::gini(&amounts),
         theil: conc::theil(&amounts),
+        top_decile_share: top_decile_share(&amounts),
     }
 }
 
@@ -184,6 +187,10 @@ pub struct Indicators {
     pub intensity: DataFrame,
     pub achievement: DataFrame,
     pub concentration: DataFrame,
+    /// `indicators/national.parquet`: one row on every grant in the years analysed.
+    pub national: DataFrame,
+    /// `indicators/lorenz.parquet`: the Lorenz curve of grant sizes.
+    pub lorenz: DataFrame,
 }
 
 /// Province-year totals of output: the all-industry row where the source gives one, else the
@@ -563,7 +570,12 @@ pub fn compute(
         )
         .f64("gini", rows.iter().map(|r| r.2.gini).collect())
         .f64("theil", rows.iter().map(|r| r.2.theil).collect())
+        .f64(
+            "top_decile_share",
+            rows.iter().map(|r| r.2.top_decile_share).collect(),
+        )
         .build()?;
+    let (national, lorenz) = grant_size_tables(grants)?;
 
     Ok(Indicators {
         spending_by_year,
@@ -572,7 +584,70 @@ pub fn compute(
         intensity,
         achievement,
         concentration,
+        national,
+        lorenz,
     })
+}
+
+/// Share of the total held by the largest 10% of values (at least one value): `None` without
+/// values or without a positive total.
+pub fn top_decile_share(values: &[f64]) -> Option<f64> {
+    let total: f64 = values.iter().sum();
+    if values.is_empty() || total <= 0.0 {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let k = (values.len() as f64 * 0.1).ceil().max(1.0) as usize;
+    Some(sorted[..k].iter().sum::<f64>() / total)
+}
+
+/// Most points written to `indicators/lorenz.parquet`: enough to draw the curve.
+pub const LORENZ_POINTS: usize = 200;
+
+/// The Lorenz curve of `values`, thinned to about [`LORENZ_POINTS`] points (every k-th point,
+/// and always the last).
+pub fn lorenz_points(values: &[f64]) -> Vec<(f64, f64)> {
+    let full = conc::lorenz(values);
+    let step = (full.len() / LORENZ_POINTS).max(1);
+    let mut points: Vec<(f64, f64)> = full.iter().step_by(step).copied().collect();
+    if let Some(last) = full.last()
+        && points.last() != Some(last)
+    {
+        points.push(*last);
+    }
+    points
+}
+
+/// The whole-country grant-size tables over the grants analysed (the pipeline's `years`
+/// already applied): `national` (one row: first and last year, grants, grants with a positive
+/// amount, total, and the Gini and top-decile share of the positive amounts) and `lorenz` (the
+/// curve of the positive amounts).
+pub fn grant_size_tables(grants: &[Grant]) -> Result<(DataFrame, DataFrame)> {
+    let amounts: Vec<f64> = grants
+        .iter()
+        .map(|g| g.amount)
+        .filter(|a| *a > 0.0)
+        .collect();
+    let national = TableBuilder::new()
+        .i32("period_start", vec![grants.iter().map(|g| g.year).min()])
+        .i32("period_end", vec![grants.iter().map(|g| g.year).max()])
+        .i64("n_grants", vec![Some(grants.len() as i64)])
+        .i64("n_positive_grants", vec![Some(amounts.len() as i64)])
+        .f64_dense("total_mvnd", vec![grants.iter().map(|g| g.amount).sum()])
+        .f64("gini", vec![conc::gini(&amounts)])
+        .f64("top_decile_share", vec![top_decile_share(&amounts)])
+        .build()?;
+    let points = if amounts.is_empty() {
+        Vec::new()
+    } else {
+        lorenz_points(&amounts)
+    };
+    let lorenz = TableBuilder::new()
+        .f64_dense("share_of_grants", points.iter().map(|p| p.0).collect())
+        .f64_dense("share_of_amount", points.iter().map(|p| p.1).collect())
+        .build()?;
+    Ok((national, lorenz))
 }
 
 #[cfg(test)]
@@ -671,5 +746,79 @@ mod tests {
         // A span that covers only two years of the second phase drops it.
         let w = windows(2012, 2022, &p);
         assert_eq!(w.iter().filter(|w| w.kind == "phase").count(), 1);
+    }
+
+    #[test]
+    fn top_decile_by_hand() {
+        // Ten grants: the largest (100) is the top 10%, of a total of 145.
+        let v = [100.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0];
+        assert!((top_decile_share(&v).unwrap() - 100.0 / 145.0).abs() < 1e-12);
+        // Eleven grants: ceil(1.1) = 2 largest.
+        let v = [10.0; 11];
+        assert!((top_decile_share(&v).unwrap() - 2.0 / 11.0).abs() < 1e-12);
+        assert_eq!(top_decile_share(&[]), None);
+    }
+
+    #[test]
+    fn national_grant_sizes_by_hand() {
+        // Five grants, one of them zero: four positive amounts 10, 20, 30, 40 (total 100).
+        let gs: Vec<Grant> = [
+            (2016, 10.0),
+            (2017, 0.0),
+            (2017, 20.0),
+            (2018, 30.0),
+            (2019, 40.0),
+        ]
+        .iter()
+        .map(|(y, a)| grant("70", "10", *y, *a, "x"))
+        .collect();
+        let (national, lorenz) = grant_size_tables(&gs).unwrap();
+        assert_eq!(
+            crate::table::i32s(&national, "period_start").unwrap(),
+            [Some(2016)]
+        );
+        assert_eq!(
+            crate::table::i32s(&national, "period_end").unwrap(),
+            [Some(2019)]
+        );
+        assert_eq!(
+            crate::table::i64s(&national, "n_grants").unwrap(),
+            [Some(5)]
+        );
+        assert_eq!(
+            crate::table::i64s(&national, "n_positive_grants").unwrap(),
+            [Some(4)]
+        );
+        let f = |c: &str| crate::table::f64s_or_null(&national, c).unwrap()[0].unwrap();
+        assert_eq!(f("total_mvnd"), 100.0);
+        // Top 10% of four grants = the largest one: 40 of 100.
+        assert!((f("top_decile_share") - 0.4).abs() < 1e-12);
+        // Gini = Σ_i Σ_j |x_i − x_j| / (2 n² mean) = 200 / (2 · 16 · 25) = 0.25.
+        assert!((f("gini") - 0.25).abs() < 1e-12);
+        // The curve: (0,0), (¼, 0.1), (½, 0.3), (¾, 0.6), (1, 1).
+        let a = crate::table::f64s(&lorenz, "share_of_grants").unwrap();
+        let b = crate::table::f64s(&lorenz, "share_of_amount").unwrap();
+        assert_eq!(a, [Some(0.0), Some(0.25), Some(0.5), Some(0.75), Some(1.0)]);
+        let want = [0.0, 0.1, 0.3, 0.6, 1.0];
+        assert!(
+            b.iter()
+                .zip(want)
+                .all(|(x, y)| (x.unwrap() - y).abs() < 1e-12),
+            "{b:?}"
+        );
+    }
+
+    #[test]
+    fn the_lorenz_table_is_thinned_and_keeps_the_last_point() {
+        let v: Vec<f64> = (1..=1000).map(f64::from).collect();
+        let p = lorenz_points(&v);
+        // 1,001 points, every 5th: 0, 5, …, 1000 → 201 points ending at (1, 1).
+        assert_eq!(p.len(), 201);
+        assert_eq!(p.last(), Some(&(1.0, 1.0)));
+        let v: Vec<f64> = (1..=1001).map(f64::from).collect();
+        let p = lorenz_points(&v);
+        // 1,002 points, every 5th (0 … 1000) plus the last (1001).
+        assert_eq!(p.len(), 202);
+        assert_eq!(p.last(), Some(&(1.0, 1.0)));
     }
 }

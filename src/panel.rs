@@ -129,6 +129,10 @@ impl PilotParams {
     }
 }
 
+/// The panel's column of log spending of the previous year, ln(1 + million VND): the key
+/// term of the default model, under this name in its coefficients.
+pub const SPEND_TERM: &str = "log_spend_lag1";
+
 /// One support record after harmonisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {

@@ -553,6 +553,8 @@ impl Runner<'_> {
             (&mut ind.intensity, "intensity"),
             (&mut ind.achievement, "achievement"),
             (&mut ind.concentration, "concentration"),
+            (&mut ind.national, "national"),
+            (&mut ind.lorenz, "lorenz"),
         ] {
             out.rows_out += df.height() as u64;
             self.write(df, &format!("indicators/{name}.parquet"), &mut out.outputs)?;

@@ -1,7 +1,7 @@
 //! Reads the finished tables a run left under its output folder into plain rows for the report.
 //! Nothing here estimates anything: it selects, filters and sums what the stages wrote. A table
 //! that is absent is recorded in `missing` so the data-quality section can say so; only the
-//! panel and the flags are required.
+//! panel and the flags are required. `manifest.json` is read in one place, [`read_manifest`].
 
 use crate::error::{Error, Result};
 use crate::table::{bools, f64s_or_null, i32s, strs, strs_or_null};
@@ -124,6 +124,26 @@ pub struct ModelSummary {
     pub json: serde_json::Value,
 }
 
+/// `indicators/national.parquet`: every grant of the years analysed, whole country.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NationalGrants {
+    pub period_start: Option<i32>,
+    pub period_end: Option<i32>,
+    pub n_grants: usize,
+    pub n_positive_grants: usize,
+    pub total_mvnd: f64,
+    pub gini: Option<f64>,
+    pub top_decile_share: Option<f64>,
+}
+
+/// What the report takes from `manifest.json`.
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    pub program_version: Option<String>,
+    /// The parameters the flags stage ran with, as it wrote them (`None`: no flags entry).
+    pub flag_params: Option<crate::flags::FlagParams>,
+}
+
 #[derive(Debug, Default)]
 pub struct ReportData {
     pub grants: Option<Vec<Grant>>,
@@ -144,7 +164,12 @@ pub struct ReportData {
     /// (source file name, reason, rows).
     pub rejected: Vec<(String, String, usize)>,
     pub missing_cells: Vec<MissingCells>,
-    pub manifest: Option<serde_json::Value>,
+    /// From `manifest.json`, when the run left one.
+    pub manifest: Option<RunInfo>,
+    /// `indicators/national.parquet`.
+    pub national: Option<NationalGrants>,
+    /// `indicators/lorenz.parquet`: (share of grants, share of money), smallest grants first.
+    pub lorenz: Option<Vec<(f64, f64)>>,
     /// Optional tables that were absent, as paths relative to the output folder.
     pub missing: Vec<String>,
     /// `flags/changes.parquet`: verdicts that changed when the flags were last recomputed.
@@ -263,8 +288,27 @@ impl ReportData {
         d.missing_cells
             .push(missing_cells("panel/panel.parquet", &panel));
 
+        if let Some(df) = read_optional(out, "indicators/national.parquet", &mut missing)? {
+            d.national = read_national(&df)?;
+        }
+        if let Some(df) = read_optional(out, "indicators/lorenz.parquet", &mut missing)? {
+            let a = f64s_or_null(&df, "share_of_grants")?;
+            let b = f64s_or_null(&df, "share_of_amount")?;
+            d.lorenz = Some(a.into_iter().zip(b).filter_map(|(a, b)| a.zip(b)).collect());
+        }
         if let Some(df) = read_optional(out, "clean/funding.parquet", &mut missing)? {
-            d.grants = Some(read_grants(&df)?);
+            let mut grants = read_grants(&df)?;
+            // The clean table holds every year read; the report lists only the years analysed
+            // (the span of the indicators' grants, within the pipeline's `years`).
+            if let Some(NationalGrants {
+                period_start: Some(a),
+                period_end: Some(b),
+                ..
+            }) = d.national
+            {
+                grants.retain(|g| g.year >= a && g.year <= b);
+            }
+            d.grants = Some(grants);
             d.missing_cells
                 .push(missing_cells("clean/funding.parquet", &df));
         }
@@ -358,11 +402,8 @@ impl ReportData {
             missing.push("models/*.json".to_string());
         }
         d.rejected = read_rejected(&out.join("rejected"))?;
-        let manifest = out.join("manifest.json");
-        if manifest.exists() {
-            let bytes = std::fs::read(&manifest).map_err(|e| Error::io(&manifest, e))?;
-            d.manifest = serde_json::from_slice(&bytes).ok();
-        } else {
+        d.manifest = read_manifest(&out.join("manifest.json"))?;
+        if d.manifest.is_none() {
             missing.push("manifest.json".to_string());
         }
         d.missing = missing;
@@ -377,21 +418,19 @@ impl ReportData {
             .or(self.models.first())
     }
 
-    /// The spending term of the main model: the first coefficient whose name mentions spending.
+    /// The spending term of the main model: the coefficient named [`SPEND_TERM`].
     pub fn main_spend_term(&self) -> Option<Coefficient> {
         let model = self.main_model()?;
         if let Some(c) = self.coefficients.as_ref().and_then(|cs| {
             cs.iter()
-                .find(|c| c.model == model.name && c.term.contains("spend"))
+                .find(|c| c.model == model.name && c.term == SPEND_TERM)
         }) {
             return Some(c.clone());
         }
         let coefs = model.json.get("coefficients")?.as_array()?;
-        let c = coefs.iter().find(|c| {
-            c.get("term")
-                .and_then(|t| t.as_str())
-                .is_some_and(|t| t.contains("spend"))
-        })?;
+        let c = coefs
+            .iter()
+            .find(|c| c.get("term").and_then(|t| t.as_str()) == Some(SPEND_TERM))?;
         let f = |k: &str| c.get(k).and_then(|v| v.as_f64());
         let boot = model.json.get("bootstrap");
         let b = |k: &str| boot.and_then(|b| b.get(k)).and_then(|v| v.as_f64());
@@ -408,6 +447,58 @@ impl ReportData {
             conf_high_wild: b("conf_high"),
         })
     }
+}
+
+/// The headline term: the panel's log spending of the previous year, as the panel names the
+/// column and the models stage names the coefficient.
+pub const SPEND_TERM: &str = crate::panel::SPEND_TERM;
+
+/// Reads `manifest.json` (`None` when absent): the program version and the flags stage's
+/// parameters, deserialized into the flags stage's own type. Only the manifest the pipeline
+/// writes is accepted; anything else is a data error naming the file.
+pub fn read_manifest(path: &Path) -> Result<Option<RunInfo>> {
+    let Some(m) = crate::pipeline::manifest::Manifest::load(path)? else {
+        return Ok(None);
+    };
+    let flag_params = match m.stages.iter().find(|s| s.name == "flags") {
+        Some(stage) => match stage.parameters.get("flags") {
+            Some(v) => Some(serde_json::from_value(v.clone()).map_err(|e| {
+                Error::data(
+                    path,
+                    None,
+                    format!("the flags stage's parameters cannot be read: {e}"),
+                )
+            })?),
+            None => None,
+        },
+        None => None,
+    };
+    Ok(Some(RunInfo {
+        program_version: Some(m.program_version).filter(|v| !v.is_empty()),
+        flag_params,
+    }))
+}
+
+fn read_national(df: &DataFrame) -> Result<Option<NationalGrants>> {
+    let start = i32s(df, "period_start")?;
+    let end = i32s(df, "period_end")?;
+    let n = crate::table::i64s(df, "n_grants")?;
+    let np = crate::table::i64s(df, "n_positive_grants")?;
+    let total = f64s_or_null(df, "total_mvnd")?;
+    let gini = f64s_or_null(df, "gini")?;
+    let top = f64s_or_null(df, "top_decile_share")?;
+    if df.height() == 0 {
+        return Ok(None);
+    }
+    Ok(Some(NationalGrants {
+        period_start: start[0],
+        period_end: end[0],
+        n_grants: n[0].unwrap_or(0).max(0) as usize,
+        n_positive_grants: np[0].unwrap_or(0).max(0) as usize,
+        total_mvnd: total[0].unwrap_or(0.0),
+        gini: gini[0],
+        top_decile_share: top[0],
+    }))
 }
 
 fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
@@ -666,4 +757,88 @@ fn read_rejected(dir: &Path) -> Result<Vec<(String, String, usize)>> {
             .then_with(|| a.1.cmp(&b.1))
     });
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::manifest::{Manifest, StageEntry};
+
+    fn write(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "khuyencong-report-data-{}-{name}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("manifest.json");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn flag_parameters_come_from_the_flags_stage_entry_by_name() {
+        let params = crate::flags::FlagParams {
+            scattered_eff_sectors: 4.5,
+            scattered_small_share: 0.6,
+            ..Default::default()
+        };
+        let m = Manifest {
+            program_version: "9.9.9".into(),
+            stages: vec![
+                StageEntry {
+                    name: "indicators".into(),
+                    parameters: serde_json::json!({"indicators": {"small_grant_mvnd": 1.0}}),
+                    ..Default::default()
+                },
+                StageEntry {
+                    name: "flags".into(),
+                    parameters: serde_json::json!({ "flags": params }),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let p = write("real", &serde_json::to_string(&m).unwrap());
+        let info = read_manifest(&p).unwrap().unwrap();
+        assert_eq!(info.program_version.as_deref(), Some("9.9.9"));
+        let f = info.flag_params.unwrap();
+        assert_eq!(
+            (f.scattered_eff_sectors, f.scattered_small_share),
+            (4.5, 0.6)
+        );
+        // Without a flags entry: no parameters, no guess.
+        let m = Manifest {
+            stages: vec![],
+            ..Default::default()
+        };
+        let p = write("noflags", &serde_json::to_string(&m).unwrap());
+        assert!(read_manifest(&p).unwrap().unwrap().flag_params.is_none());
+        assert!(
+            read_manifest(&p.with_file_name("absent.json"))
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn another_manifest_shape_or_unknown_parameter_names_are_errors() {
+        // Stages as a map, and parameter names the flags stage does not have.
+        let p = write(
+            "map",
+            r#"{"program_version":"1","stages":{"flags":{"parameters":{"min_eff_sectors":4.0}}}}"#,
+        );
+        assert!(read_manifest(&p).is_err());
+        let m = Manifest {
+            stages: vec![StageEntry {
+                name: "flags".into(),
+                parameters: serde_json::json!({"flags": {"min_eff_sectors": 4.0}}),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let p = write("unknown", &serde_json::to_string(&m).unwrap());
+        let err = read_manifest(&p).unwrap_err().to_string();
+        assert!(err.contains("min_eff_sectors"), "{err}");
+        assert!(err.contains("manifest.json"), "{err}");
+    }
 }

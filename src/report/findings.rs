@@ -1,7 +1,7 @@
 //! The report's headline facts, read off the finished tables: who was flagged, where the money
 //! went, what the main model and the event study say, how plans compared with results. Sums and
-//! shares of what the tables hold; the only statistic computed here is the Gini of grant sizes
-//! (with `crate::stats`), which describes the funding table as drawn in the Lorenz chart.
+//! shares of what the tables hold. The count of grants, their Gini and top-decile share come from
+//! `indicators/national.parquet`, over the same years as every other number.
 
 use super::data::{Coefficient, ReportData};
 use super::i18n::{K, num, pval, t, tf};
@@ -137,18 +137,6 @@ fn ratio(pairs: impl Iterator<Item = (Option<f64>, Option<f64>)>) -> Option<f64>
     (any && den > 0.0).then(|| num / den)
 }
 
-/// Share of the total held by the largest 10% of values (at least one value).
-pub fn top_decile_share(values: &[f64]) -> Option<f64> {
-    let total: f64 = values.iter().sum();
-    if values.is_empty() || total <= 0.0 {
-        return None;
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    let k = (values.len() as f64 * 0.1).ceil().max(1.0) as usize;
-    Some(sorted[..k].iter().sum::<f64>() / total)
-}
-
 impl Findings {
     pub fn compute(d: &ReportData, ctx: &ReportContext) -> Findings {
         let mut f = Findings::default();
@@ -205,22 +193,15 @@ impl Findings {
             let hi = spending.iter().map(|r| r.year).max();
             f.years = lo.zip(hi);
         }
-        if let Some(grants) = &d.grants {
-            f.n_grants = Some(grants.len());
-            let amounts: Vec<f64> = grants
-                .iter()
-                .map(|g| g.amount_mvnd)
-                .filter(|a| *a > 0.0)
-                .collect();
-            f.gini = crate::stats::concentration::gini(&amounts);
-            f.top10_share = top_decile_share(&amounts);
+        if let Some(n) = &d.national {
+            f.n_grants = Some(n.n_grants);
+            f.gini = n.gini;
+            f.top10_share = n.top_decile_share;
             if f.spend_total_mvnd.is_none() {
-                f.spend_total_mvnd = Some(amounts.iter().sum());
+                f.spend_total_mvnd = Some(n.total_mvnd);
             }
             if f.years.is_none() {
-                let lo = grants.iter().map(|g| g.year).min();
-                let hi = grants.iter().map(|g| g.year).max();
-                f.years = lo.zip(hi);
+                f.years = n.period_start.zip(n.period_end);
             }
         }
         f.main_term = d.main_spend_term();
@@ -432,17 +413,6 @@ impl Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn top_decile_by_hand() {
-        // Ten grants: the largest (100) is the top 10%, of a total of 145.
-        let v = [100.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0];
-        assert!((top_decile_share(&v).unwrap() - 100.0 / 145.0).abs() < 1e-12);
-        // Eleven grants: ceil(1.1) = 2 largest.
-        let v = [10.0; 11];
-        assert!((top_decile_share(&v).unwrap() - 2.0 / 11.0).abs() < 1e-12);
-        assert_eq!(top_decile_share(&[]), None);
-    }
 
     #[test]
     fn ratio_skips_incomplete_pairs() {

@@ -3,14 +3,14 @@
 //! `report/charts/<name>.{png,svg,csv}` and `report/tables/*.csv`, in Vietnamese or English.
 //!
 //! Submodules: `data` loads the tables, `findings` turns them into sentences, `charts` draws,
-//! `html` and `markdown` write the documents, `i18n` holds every label in both languages.
+//! `document` puts everything in one document model, `html` and `markdown` lay it out, `i18n`
+//! holds every label in both languages.
 
 pub mod changes;
 pub mod charts;
-pub mod charts_real;
 pub mod data;
+pub mod document;
 pub mod findings;
-pub mod fixture;
 pub mod html;
 pub mod i18n;
 pub mod markdown;
@@ -135,17 +135,12 @@ pub fn build_report(out_dir: &Path, ctx: &ReportContext) -> Result<ReportSummary
         &data,
         ctx,
     )?);
+    let doc = document::Document::build(&data, &facts, &charts, ctx);
     let html_path = report_dir.join("index.html");
-    crate::io::write_atomic(
-        &html_path,
-        html::render(&data, &facts, &charts, ctx)?.as_bytes(),
-    )?;
+    crate::io::write_atomic(&html_path, html::render(&doc).as_bytes())?;
     files.push(html_path);
     let md_path = report_dir.join("summary.md");
-    crate::io::write_atomic(
-        &md_path,
-        markdown::render(&data, &facts, &charts, ctx).as_bytes(),
-    )?;
+    crate::io::write_atomic(&md_path, markdown::render(&doc).as_bytes())?;
     files.push(md_path);
     Ok(ReportSummary {
         charts: charts.drawn.len(),

@@ -1,12 +1,12 @@
 //! The report of a run on real published data without province spending: reads the tables of
 //! the real-data indicators stage (it estimates nothing), works out the findings, draws the
-//! charts of `charts_real`, and writes `report/index.html` (self-contained), `report/summary.md`
+//! charts of `charts::real`, and writes `report/index.html` (self-contained), `report/summary.md`
 //! and `report/tables/*.csv`. Every section says that the data are real and published, and the
 //! report says what the public record lacks instead of printing empty tables.
 
 use super::Lang;
+use super::charts::real::{self as charts_real, BudgetBar, Plot, RealChart, TargetBar};
 use super::charts::{Csv, DrawnChart};
-use super::charts_real::{self, BudgetBar, Plot, RealChart, TargetBar};
 use super::html::{base64, esc};
 use super::i18n::num;
 pub use super::real_data::{BudgetRec, FactRec, TargetRec};

@@ -268,7 +268,7 @@ pub fn flag_params(d: &ReportData, lang: Lang) -> Table {
     Table {
         name: "flag_parameters",
         head: heads(lang, &[K::ColParameter, K::ColValue]),
-        rows: super::charts::flag_parameters(d.manifest.as_ref())
+        rows: flag_parameters(d.manifest.as_ref().and_then(|m| m.flag_params.as_ref()))
             .into_iter()
             .map(|(k, v)| {
                 let v = if v == "null" {
@@ -282,6 +282,27 @@ pub fn flag_params(d: &ReportData, lang: Lang) -> Table {
     }
 }
 
+/// The flags stage's parameters flattened to (key, value), keys prefixed `flags.` as in the
+/// pipeline file's `[flags]` table.
+pub fn flag_parameters(params: Option<&crate::flags::FlagParams>) -> Vec<(String, String)> {
+    fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    flatten(&format!("{prefix}.{k}"), v, out);
+                }
+            }
+            serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(v) = params.and_then(|p| serde_json::to_value(p).ok()) {
+        flatten("flags", &v, &mut out);
+    }
+    out
+}
+
 /// Every table of the report, in page order.
 pub fn all(d: &ReportData, ctx: &ReportContext) -> Vec<Table> {
     vec![
@@ -293,4 +314,20 @@ pub fn all(d: &ReportData, ctx: &ReportContext) -> Vec<Table> {
         missing_cells(d, ctx.lang),
         flag_params(d, ctx.lang),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_parameters_are_the_flags_stage_fields() {
+        let p = crate::flags::FlagParams::default();
+        let rows = flag_parameters(Some(&p));
+        let get = |k: &str| rows.iter().find(|(key, _)| key == k).map(|r| r.1.as_str());
+        assert_eq!(get("flags.scattered_eff_sectors"), Some("4.0"));
+        assert_eq!(get("flags.scattered_small_share"), Some("0.5"));
+        assert_eq!(get("flags.windows"), Some("[\"all\",\"phase\"]"));
+        assert!(flag_parameters(None).is_empty());
+    }
 }

@@ -12,4 +12,6 @@ mod pipeline;
 mod real;
 mod refresh;
 mod report;
+mod report_fixture;
+mod report_run;
 mod sample;

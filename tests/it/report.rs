@@ -1,9 +1,9 @@
-//! The report stage on the known fixture tables (`khuyencong::report::fixture`): both languages,
+//! The report stage on the known fixture tables (`report_fixture`): both languages,
 //! every chart file, the numbers in the findings, escaping, missing tables, SVG structure
 //! snapshots, and a headless-browser check of the HTML page.
 
+use crate::report_fixture::{fixture_context, write_fixture_outputs};
 use khuyencong::reference::Boundary;
-use khuyencong::report::fixture::{fixture_context, write_fixture_outputs};
 use khuyencong::report::{Lang, build_report};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! TEST FIXTURE ONLY: writes a small, fully known set of the tables a run leaves under its
+//! The report tests' hand-made run: writes a small, fully known set of the tables a run leaves under its
 //! output folder (schemas as in docs/TABLES.md), so the report can be tested without running
 //! the pipeline. The numbers are chosen so the report's findings can be worked out by hand:
 //!
@@ -14,10 +14,13 @@
 //! - `markup`, when given, is planted in a beneficiary name, a rejected-row reason and a flag
 //!   reason (both languages), to test escaping.
 
-use crate::error::Result;
-use crate::io::write_parquet;
-use crate::reference::Boundary;
-use crate::table::TableBuilder;
+use khuyencong::error::Result;
+use khuyencong::flags::FlagParams;
+use khuyencong::indicators::IndicatorParams;
+use khuyencong::io::write_parquet;
+use khuyencong::pipeline::manifest::{Manifest, StageEntry};
+use khuyencong::reference::Boundary;
+use khuyencong::table::TableBuilder;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -34,8 +37,11 @@ pub fn provinces(boundary: Boundary) -> [&'static str; 8] {
 }
 
 /// A report context that matches the fixture.
-pub fn fixture_context(boundary: Boundary, lang: super::Lang) -> super::ReportContext {
-    super::ReportContext {
+pub fn fixture_context(
+    boundary: Boundary,
+    lang: khuyencong::report::Lang,
+) -> khuyencong::report::ReportContext {
+    khuyencong::report::ReportContext {
         pipeline_name: "fixture".to_string(),
         boundary,
         synthetic: true,
@@ -311,21 +317,32 @@ pub fn write_fixture_outputs(dir: &Path, boundary: Boundary, markup: Option<&str
     write_models(dir, &codes)?;
     write_flags(dir, boundary, &codes, markup)?;
 
-    let manifest = serde_json::json!({
-        "program_version": env!("CARGO_PKG_VERSION"),
-        "stages": {
-            "flags": {
-                "status": "ok",
-                "parameters": {
-                    "min_eff_sectors": 4.0,
-                    "min_small_grant_share": 0.6,
-                    "small_grant_mvnd": 500.0,
-                    "fdr": 0.1
-                }
-            }
-        }
-    });
-    crate::io::write_atomic(
+    // The manifest as the pipeline writes it: the flags stage's entry carries its own parameter
+    // type (defaults: 4 effective sectors, a small-grant share of 0.5).
+    let stage = |name: &str, parameters: serde_json::Value| StageEntry {
+        name: name.to_string(),
+        status: "ok".to_string(),
+        parameters,
+        ..Default::default()
+    };
+    let manifest = Manifest {
+        program: "khuyencong".to_string(),
+        program_version: env!("CARGO_PKG_VERSION").to_string(),
+        pipeline: "fixture".to_string(),
+        boundary: Some(b.clone()),
+        synthetic: true,
+        stages: vec![
+            stage(
+                "indicators",
+                serde_json::json!({ "indicators": IndicatorParams::default() }),
+            ),
+            stage(
+                "flags",
+                serde_json::json!({ "flags": FlagParams::default() }),
+            ),
+        ],
+    };
+    khuyencong::io::write_atomic(
         &dir.join("manifest.json"),
         serde_json::to_string_pretty(&manifest)
             .unwrap_or_default()
@@ -459,6 +476,28 @@ fn write_indicators(dir: &Path, codes: &[&str; 8], gs: &[Grant]) -> Result<()> {
         &mut achievement,
         &dir.join("indicators/achievement.parquet"),
     )?;
+    // The whole-country grant sizes as the indicators stage writes them, from the same grants.
+    let stage_grants: Vec<khuyencong::panel::Grant> = gs
+        .iter()
+        .map(|g| khuyencong::panel::Grant {
+            year: g.year,
+            province: codes[g.prov].to_string(),
+            sector: None,
+            activity: activity(g).to_string(),
+            source: source(g).to_string(),
+            amount: g.amount,
+            planned: None,
+            beneficiary: None,
+            project_id: None,
+            target_trainees: None,
+            achieved_trainees: None,
+            target_models: None,
+            achieved_models: None,
+        })
+        .collect();
+    let (mut national, mut lorenz) = khuyencong::indicators::grant_size_tables(&stage_grants)?;
+    write_parquet(&mut national, &dir.join("indicators/national.parquet"))?;
+    write_parquet(&mut lorenz, &dir.join("indicators/lorenz.parquet"))?;
     Ok(())
 }
 
@@ -479,7 +518,7 @@ fn write_models(dir: &Path, codes: &[&str; 8]) -> Result<()> {
         "bootstrap": {"term": "log_spend_lag1", "p_value": 0.031, "conf_low": 0.0031,
                       "conf_high": 0.0402, "weights": "webb", "reps": 999}
     });
-    crate::io::write_atomic(
+    khuyencong::io::write_atomic(
         &dir.join("models/main.json"),
         serde_json::to_string_pretty(&main)
             .unwrap_or_default()
@@ -492,7 +531,7 @@ fn write_models(dir: &Path, codes: &[&str; 8]) -> Result<()> {
         )
         .str(
             "term",
-            vec![Some("log_spend_lag1".into()), Some("rel_year::1".into())],
+            vec![Some("log_spend_lag1".into()), Some("ev_p1".into())],
         )
         .f64("estimate", vec![Some(0.021), Some(0.08)])
         .f64("std_error", vec![Some(0.006), Some(0.015)])
@@ -608,7 +647,7 @@ fn write_flags(
         .str(
             "province_name",
             rows.iter()
-                .map(|r| Some(super::province_name(codes[r.0], boundary)))
+                .map(|r| Some(khuyencong::report::province_name(codes[r.0], boundary)))
                 .collect(),
         )
         .i32("period_start", rows.iter().map(|r| Some(r.1.0)).collect())
