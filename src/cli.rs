@@ -29,12 +29,6 @@ pub enum KindArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum LangArg {
-    Vi,
-    En,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FixefRm {
     Singleton,
     None,
@@ -61,7 +55,7 @@ pub enum Command {
         force: bool,
         /// Report language [default: the pipeline's `lang`, else vi].
         #[arg(long, value_enum)]
-        lang: Option<LangArg>,
+        lang: Option<crate::contract::vocab::Lang>,
         /// Wait up to this many seconds for another run holding the output folder's lock, then
         /// exit 4 [default: do not wait].
         #[arg(long, value_name = "SECONDS")]
@@ -205,10 +199,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
                 pipeline: pipeline.clone(),
                 out: out.clone(),
                 force: *force,
-                lang: lang.map(|l| match l {
-                    LangArg::Vi => "vi".into(),
-                    LangArg::En => "en".into(),
-                }),
+                lang: *lang,
                 progress: !cli.quiet && std::io::stderr().is_terminal(),
             };
             let summary = crate::pipeline::run(&opts)?;

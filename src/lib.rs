@@ -6,6 +6,7 @@
 //! is pure numerics (slices in, numbers out) shared by the stages.
 
 pub mod cli;
+pub mod contract;
 pub mod error;
 pub mod flags;
 pub mod indicators;

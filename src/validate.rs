@@ -18,8 +18,9 @@
 //! Totals found in the source ("TỔNG CỘNG") are compared with the sum of the clean rows; a
 //! mismatch is a warning in the notes, not a failure (the total may include rejected rows).
 
+use crate::contract::vocab::{Activity, FundingSource};
 use crate::error::{Error, PolarsContext, Result};
-use crate::ingest::{Ingested, Kind, Rejects, numeric_columns, places::ACTIVITIES};
+use crate::ingest::{Ingested, Kind, Rejects, numeric_columns};
 use crate::reference::{Boundary, Reference};
 use polars::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -148,12 +149,12 @@ fn suspect_rows(x: &SuspectInput) -> Vec<bool> {
     }
     if let Some(a) = x.activity {
         for (b, v) in bad.iter_mut().zip(a.iter()) {
-            *b |= !v.is_some_and(|v| ACTIVITIES.contains(&v));
+            *b |= v.is_none_or(|v| Activity::parse(v).is_none());
         }
     }
     if let Some(s) = x.source {
         for (b, v) in bad.iter_mut().zip(s.iter()) {
-            *b |= !matches!(v, Some("national" | "local" | "other"));
+            *b |= v.is_none_or(|v| FundingSource::parse(v).is_none());
         }
     }
     bad
@@ -355,7 +356,7 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
         }
         if let (Some(a), Some(s)) = (&activity, &source) {
             match a.get(i) {
-                Some(x) if ACTIVITIES.contains(&x) => {}
+                Some(x) if Activity::parse(x).is_some() => {}
                 x => set(
                     p,
                     "activity",
@@ -364,7 +365,7 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                 ),
             }
             match s.get(i) {
-                Some("national" | "local" | "other") => {}
+                Some(x) if FundingSource::parse(x).is_some() => {}
                 x => set(
                     p,
                     "source",
@@ -675,7 +676,7 @@ mod tests {
                 if let Some(sec) = get_s("sector_code") {
                     assert_eq!(r.sector(sec).map(|x| x.code.as_str()), Some(sec));
                 }
-                assert!(ACTIVITIES.contains(&get_s("activity").unwrap()));
+                assert!(Activity::NAMES.contains(&get_s("activity").unwrap()));
                 assert!(matches!(
                     get_s("source"),
                     Some("national" | "local" | "other")

@@ -1,6 +1,7 @@
 //! Pipeline files (`pipelines/*.toml`): a name and sources are enough; every other key has a
 //! default, and an unknown key is an error that names it.
 
+use crate::contract::vocab::Lang;
 use crate::error::{Error, Result};
 use crate::flags::FlagParams;
 use crate::indicators::IndicatorParams;
@@ -110,7 +111,7 @@ pub struct PipelineFile {
     pub years: Option<[i32; 2]>,
     /// Report language, "vi" or "en".
     #[serde(default)]
-    pub lang: Option<String>,
+    pub lang: Option<Lang>,
     /// Share of an input file's rows that may be rejected before the run fails (exit code 3).
     #[serde(default = "default_max_rejected")]
     pub max_rejected_share: f64,
@@ -199,15 +200,6 @@ impl Pipeline {
                     "max_rejected_share = {} must lie between 0 and 1",
                     file.max_rejected_share
                 ),
-            ));
-        }
-        if let Some(l) = &file.lang
-            && l != "vi"
-            && l != "en"
-        {
-            return Err(Error::config(
-                path,
-                format!("lang = \"{l}\": use \"vi\" or \"en\""),
             ));
         }
         if file.name.trim().is_empty() || file.name.contains(['/', '\\']) {

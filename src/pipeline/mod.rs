@@ -12,6 +12,7 @@ mod status;
 
 pub use status::{StageStatus, StatusReport, status_report};
 
+use crate::contract::vocab::Lang;
 use crate::error::{Error, Result};
 use crate::ingest::{Ingested, Kind};
 use crate::io;
@@ -57,7 +58,7 @@ pub struct RunOptions {
     /// Rerun every stage.
     pub force: bool,
     /// Report language, overriding the pipeline file.
-    pub lang: Option<String>,
+    pub lang: Option<Lang>,
     /// Show a spinner per stage (on a terminal).
     pub progress: bool,
     /// How long to wait for another run's lock before giving up (exit code 4); `None`: not at all.
@@ -149,7 +150,7 @@ struct Runner<'a> {
     out: PathBuf,
     /// Re-read every source even when its file is unchanged.
     force: bool,
-    lang: String,
+    lang: Lang,
     manifest: Manifest,
 }
 
@@ -645,12 +646,9 @@ impl Runner<'_> {
     }
 
     fn report(&mut self) -> Result<StageOutput> {
-        use crate::report::{Lang, ReportContext};
+        use crate::report::ReportContext;
         let f = &self.pipeline.file;
-        let lang: Lang = self
-            .lang
-            .parse()
-            .map_err(|_| Error::Usage(format!("--lang {}: use vi or en", self.lang)))?;
+        let lang = self.lang;
         let ctx = ReportContext {
             pipeline_name: f.name.clone(),
             boundary: self.target_boundary(),
@@ -762,11 +760,7 @@ fn run_locked(
     manifest.program_version = PROGRAM_VERSION.into();
     manifest.pipeline = pipeline.file.name.clone();
     manifest.synthetic = pipeline.file.synthetic;
-    let lang = opts
-        .lang
-        .clone()
-        .or_else(|| pipeline.file.lang.clone())
-        .unwrap_or_else(|| "vi".into());
+    let lang = opts.lang.or(pipeline.file.lang).unwrap_or(Lang::Vi);
     let mut runner = Runner {
         pipeline,
         out: out.clone(),
@@ -904,9 +898,9 @@ pub fn status(pipeline_path: &Path, out: Option<&Path>) -> Result<Vec<(String, S
     // from the pipeline file).
     let lang = manifest
         .stage("report")
-        .and_then(|e| e.parameters["lang"].as_str().map(str::to_string))
-        .or_else(|| pipeline.file.lang.clone())
-        .unwrap_or_else(|| "vi".into());
+        .and_then(|e| e.parameters["lang"].as_str().and_then(Lang::parse))
+        .or(pipeline.file.lang)
+        .unwrap_or(Lang::Vi);
     let runner = Runner {
         pipeline: &pipeline,
         out: out.clone(),

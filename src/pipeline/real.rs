@@ -60,12 +60,8 @@ impl Runner<'_> {
     }
 
     pub(super) fn real_report(&mut self) -> Result<StageOutput> {
-        use crate::report::Lang;
         let f = &self.pipeline.file;
-        let lang: Lang = self
-            .lang
-            .parse()
-            .map_err(|_| Error::Usage(format!("--lang {}: use vi or en", self.lang)))?;
+        let lang = self.lang;
         let ctx = crate::report::real::RealContext {
             pipeline_name: f.name.clone(),
             lang,

@@ -12,16 +12,7 @@ pub const FILE: &str = "runs.jsonl";
 /// Records kept by default (`keep_runs` in the pipeline file); older ones are dropped.
 pub const DEFAULT_KEEP: usize = 1_000;
 
-/// What a stage did in one run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StageRun {
-    Ran,
-    Skipped,
-    Failed,
-    /// Ran and found nothing to do for this kind of data (a run without province spending).
-    NotApplicable,
-}
+pub use crate::contract::vocab::StageRun;
 
 /// One stage of one run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

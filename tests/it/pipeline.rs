@@ -368,7 +368,7 @@ fn rerun_skips_every_stage_and_a_language_change_reruns_only_the_report() {
         again.stages
     );
     let mut en = opts(&pipeline, &out);
-    en.lang = Some("en".into());
+    en.lang = Some(khuyencong::report::Lang::En);
     let summary = run(&en).unwrap();
     let ran: Vec<&str> = summary
         .stages
@@ -547,6 +547,27 @@ fn unknown_pipeline_key_exits_2_naming_the_key() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.lines().next().unwrap().contains("bondary"), "{err}");
+}
+
+/// An unknown kind of evaluation window used to give an empty flags table; it is now an error
+/// when the pipeline file is read, naming the key, the value and the kinds allowed.
+#[test]
+fn unknown_window_kind_exits_2_naming_the_key_and_the_allowed_kinds() {
+    let dir = temp("badwindow");
+    let p = dir.join("bad.toml");
+    std::fs::write(
+        &p,
+        "name = \"x\"\n[[sources]]\nkind = \"funding\"\npath = \"f.csv\"\n\
+         [flags]\nwindows = [\"phases\"]\n",
+    )
+    .unwrap();
+    let o = bin().args(["run"]).arg(&p).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let first = err.lines().next().unwrap();
+    for needle in ["windows", "phases", "year", "rolling3", "phase", "all"] {
+        assert!(first.contains(needle), "{needle} missing: {err}");
+    }
 }
 
 #[test]

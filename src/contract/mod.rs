@@ -1,0 +1,5 @@
+//! The contract between the stages: the single source of every closed vocabulary (`vocab`),
+//! every output table's columns (`schema`) and the typed manifest (`manifest`). Stages and the
+//! runner use these names and types; nothing here depends on a stage.
+
+pub mod vocab;
