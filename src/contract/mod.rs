@@ -2,4 +2,5 @@
 //! every output table's columns (`schema`) and the typed manifest (`manifest`). Stages and the
 //! runner use these names and types; nothing here depends on a stage.
 
+pub mod manifest;
 pub mod vocab;

@@ -46,7 +46,7 @@ macro_rules! vocab {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
     };
@@ -61,8 +61,8 @@ pub fn unknown(what: &str, value: &str, allowed: &[&str]) -> String {
 }
 
 vocab! {
-    /// The stages of a pipeline, in the order they run (see `crate::pipeline::stages` for what
-    /// each reads, its parameters and its runner).
+    /// The stages of a pipeline, in the order they run; each reads the outputs of its
+    /// [`Stage::upstream`] stages (the runner holds each stage's parameters and runner).
     pub enum Stage {
         Ingest = "ingest",
         Validate = "validate",
@@ -71,6 +71,21 @@ vocab! {
         Models = "models",
         Flags = "flags",
         Report = "report",
+    }
+}
+
+impl Stage {
+    /// The earlier stages whose outputs this stage reads (its inputs, for freshness).
+    pub fn upstream(self) -> &'static [Stage] {
+        use Stage::*;
+        match self {
+            Ingest => &[],
+            Validate => &[Ingest],
+            Panel | Indicators => &[Validate],
+            Models => &[Panel],
+            Flags => &[Indicators, Models],
+            Report => &[Validate, Panel, Indicators, Models, Flags],
+        }
     }
 }
 
@@ -99,6 +114,14 @@ vocab! {
     pub enum DetailStatus {
         NotApplicable = "not_applicable",
         RealData = "real_data",
+    }
+}
+
+vocab! {
+    /// What an input file holds (`kind` of a pipeline's `[[sources]]`).
+    pub enum SourceKind {
+        Funding = "funding",
+        Output = "output",
     }
 }
 

@@ -50,21 +50,8 @@ use read::{Cell, Row};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Funding,
-    Output,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Funding => "funding",
-            Kind::Output => "output",
-        }
-    }
-}
+/// What a source holds (defined with the other vocabularies).
+pub use crate::contract::vocab::SourceKind as Kind;
 
 /// One source of a pipeline (or of `khuyencong ingest`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -161,6 +148,37 @@ pub struct Ingested {
     /// Canonical column → its header in the source file, so rejected rows name the column a
     /// person sees.
     pub headers: BTreeMap<String, String>,
+}
+
+impl Ingested {
+    /// The hand-off from the ingest stage to the validate stage: the staging tables and the
+    /// ingest stage's record of the file (row accounting, map, notes, totals, headers).
+    pub fn from_record(
+        spec: SourceSpec,
+        table: DataFrame,
+        rejected: DataFrame,
+        record: &crate::contract::manifest::IngestRecord,
+    ) -> Ingested {
+        Ingested {
+            spec,
+            table,
+            rejected,
+            rows_in: record.rows_in,
+            skipped: record.skipped,
+            boundary: record.boundary,
+            notes: record.notes.clone(),
+            checks: record
+                .checks
+                .iter()
+                .map(|c| TotalCheck {
+                    line: c.line,
+                    column: c.column.clone(),
+                    expected: c.expected.unwrap_or(f64::NAN),
+                })
+                .collect(),
+            headers: record.headers.clone(),
+        }
+    }
 }
 
 /// Canonical columns of each kind, in table order (docs/TABLES.md).

@@ -2,6 +2,7 @@
 //! monitoring systems (the text form is in the command line layer).
 
 use super::{Pipeline, StageState, out_dir_for, runs, status};
+use crate::contract::vocab::Stage;
 use crate::error::Result;
 use std::path::Path;
 
@@ -13,7 +14,7 @@ pub struct StatusReport {
     pub out_dir: String,
     /// True when every stage is fresh: a run now would skip them all.
     pub fresh: bool,
-    pub stages: Vec<StageStatus>,
+    pub stages: Vec<StatusStage>,
     /// The newest line of `runs.jsonl`, if any run was recorded.
     pub last_run: Option<runs::RunRecord>,
 }
@@ -21,8 +22,8 @@ pub struct StatusReport {
 /// One stage in [`StatusReport`].
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StageStatus {
-    pub stage: String,
+pub struct StatusStage {
+    pub stage: Stage,
     /// fresh | stale | failed | never_run | not_applicable (fresh, with nothing to do for this
     /// kind of data)
     pub state: String,
@@ -34,7 +35,7 @@ pub struct StageStatus {
 pub fn status_report(pipeline_path: &Path, out: Option<&Path>) -> Result<StatusReport> {
     let pipeline = Pipeline::load(pipeline_path)?;
     let out_dir = out_dir_for(&pipeline, out);
-    let stages: Vec<StageStatus> = status(pipeline_path, out)?
+    let stages: Vec<StatusStage> = status(pipeline_path, out)?
         .into_iter()
         .map(|(stage, state)| {
             let (state, reason) = match state {
@@ -44,7 +45,7 @@ pub fn status_report(pipeline_path: &Path, out: Option<&Path>) -> Result<StatusR
                 StageState::NeverRun => ("never_run", None),
                 StageState::NotApplicable(why) => ("not_applicable", Some(why)),
             };
-            StageStatus {
+            StatusStage {
                 stage,
                 state: state.into(),
                 reason,
