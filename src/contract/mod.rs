@@ -3,4 +3,5 @@
 //! runner use these names and types; nothing here depends on a stage.
 
 pub mod manifest;
+pub mod schema;
 pub mod vocab;

@@ -181,61 +181,34 @@ impl Ingested {
     }
 }
 
-/// Canonical columns of each kind, in table order (docs/TABLES.md).
+/// Canonical columns of each kind, in table order (`contract::schema`).
 pub fn canonical_columns(kind: Kind) -> &'static [&'static str] {
+    use std::sync::LazyLock;
+    static FUNDING: LazyLock<Vec<&str>> =
+        LazyLock::new(|| crate::contract::schema::FUNDING.names());
+    static OUTPUT: LazyLock<Vec<&str>> = LazyLock::new(|| crate::contract::schema::OUTPUT.names());
     match kind {
-        Kind::Funding => &[
-            "year",
-            "province_code",
-            "sector_code",
-            "activity",
-            "source",
-            "amount_mvnd",
-            "planned_mvnd",
-            "project_id",
-            "beneficiary",
-            "target_trainees",
-            "achieved_trainees",
-            "target_models",
-            "achieved_models",
-            "boundary",
-            "source_file",
-            "source_row",
-        ],
-        Kind::Output => &[
-            "year",
-            "province_code",
-            "sector_code",
-            "output_bvnd",
-            "iip",
-            "employment",
-            "employment_index",
-            "establishments",
-            "boundary",
-            "source_file",
-            "source_row",
-        ],
+        Kind::Funding => &FUNDING,
+        Kind::Output => &OUTPUT,
     }
 }
 
-/// Numeric measure columns of each kind, in the order records hold them.
+/// The measure columns (f64) of each kind, in table order.
 pub fn numeric_columns(kind: Kind) -> &'static [&'static str] {
+    use crate::contract::schema::{Dtype, TableSchema, canonical};
+    use std::sync::LazyLock;
+    fn measures(t: &TableSchema) -> Vec<&'static str> {
+        t.columns
+            .iter()
+            .filter(|c| c.dtype == Dtype::F64)
+            .map(|c| c.name)
+            .collect()
+    }
+    static FUNDING: LazyLock<Vec<&str>> = LazyLock::new(|| measures(canonical(Kind::Funding)));
+    static OUTPUT: LazyLock<Vec<&str>> = LazyLock::new(|| measures(canonical(Kind::Output)));
     match kind {
-        Kind::Funding => &[
-            "amount_mvnd",
-            "planned_mvnd",
-            "target_trainees",
-            "achieved_trainees",
-            "target_models",
-            "achieved_models",
-        ],
-        Kind::Output => &[
-            "output_bvnd",
-            "iip",
-            "employment",
-            "employment_index",
-            "establishments",
-        ],
+        Kind::Funding => &FUNDING,
+        Kind::Output => &OUTPUT,
     }
 }
 
