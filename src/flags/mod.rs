@@ -15,6 +15,7 @@ pub mod verdict;
 
 use crate::contract::vocab::{FlagStatus, ReasonCode, WindowKind};
 use crate::error::{Error, Result};
+use crate::models::{Unit, UnitEffect};
 use crate::reference::{Boundary, Reference};
 use crate::table::TableBuilder;
 use polars::prelude::DataFrame;
@@ -182,22 +183,11 @@ pub struct ConcentrationRow {
     pub hhi_beneficiaries: Option<f64>,
 }
 
-/// The estimated effect of one province's support in one window (support years start..=end).
-#[derive(Debug, Clone, Default)]
-pub struct ProvinceEffect {
-    pub province: String,
-    pub start: i32,
-    pub end: i32,
-    pub est: crate::models::province::Estimate,
-    /// BH-adjusted p-value across the provinces of the window (shown beside, not used).
-    pub q_value: Option<f64>,
-}
-
 /// The verdict for one province and window.
 #[derive(Debug, Clone)]
 pub struct Flag {
     pub conc: ConcentrationRow,
-    pub effect: ProvinceEffect,
+    pub effect: UnitEffect,
     pub verdict: EffectVerdict,
     pub interval: Option<(f64, f64)>,
     pub placebo_interval: Option<(f64, f64)>,
@@ -224,7 +214,7 @@ pub struct Flag {
 /// a window present in one and not the other is an error (never a table of "insufficient").
 pub fn assess(
     conc: &[ConcentrationRow],
-    effects: &[ProvinceEffect],
+    effects: &[UnitEffect],
     params: &FlagParams,
 ) -> Result<Vec<Flag>> {
     let conc_windows: BTreeSet<(i32, i32)> = conc.iter().map(|c| (c.start, c.end)).collect();
@@ -250,9 +240,9 @@ pub fn assess(
     for c in conc {
         by_window.entry((c.start, c.end)).or_default().push(c);
     }
-    let effect_of: BTreeMap<(&str, i32, i32), &ProvinceEffect> = effects
+    let effect_of: BTreeMap<(&str, i32, i32), &UnitEffect> = effects
         .iter()
-        .map(|e| ((e.province.as_str(), e.start, e.end), e))
+        .filter_map(|e| Some(((e.unit.province()?, e.start, e.end), e)))
         .collect();
     let rule = params.effect_rule();
     let absolute = (params.scattered_eff_sectors, params.scattered_small_share);
@@ -280,11 +270,8 @@ pub fn assess(
             let effect = effect_of
                 .get(&(c.province.as_str(), start, end))
                 .map(|e| (*e).clone())
-                .unwrap_or_else(|| ProvinceEffect {
-                    province: c.province.clone(),
-                    start,
-                    end,
-                    ..Default::default()
+                .unwrap_or_else(|| {
+                    UnitEffect::none(Unit::Province(c.province.clone()), start, end)
                 });
             let enough_grants = c.n_grants >= params.min_grants;
             let many_sectors = c.eff_sectors.is_some_and(|v| v >= thr_eff);

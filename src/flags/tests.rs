@@ -16,9 +16,9 @@ fn conc(p: &str, eff: f64, small: f64) -> ConcentrationRow {
 }
 
 /// An effect whose 90% interval is est ± half (df 10: se = half / t(0.95, 10)).
-fn effect(p: &str, est: f64, half: f64, cells: i64) -> ProvinceEffect {
-    ProvinceEffect {
-        province: p.into(),
+fn effect(p: &str, est: f64, half: f64, cells: i64) -> UnitEffect {
+    UnitEffect {
+        unit: crate::models::Unit::Province(p.into()),
         start: 2012,
         end: 2024,
         est: Estimate {
@@ -114,7 +114,7 @@ fn the_relative_rule_is_still_available() {
     let c: Vec<ConcentrationRow> = (1..=5)
         .map(|i| conc(&i.to_string(), i as f64, i as f64 / 10.0))
         .collect();
-    let e: Vec<ProvinceEffect> = (1..=5)
+    let e: Vec<UnitEffect> = (1..=5)
         .map(|i| effect(&i.to_string(), 0.0, 0.004, 12))
         .collect();
     let params = FlagParams {
