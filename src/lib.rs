@@ -5,7 +5,7 @@
 //! `models` / `flags` → `report`. `reference` holds the real province and sector tables; `stats`
 //! is pure numerics (slices in, numbers out) shared by the stages.
 
-pub mod cli;
+pub mod commands;
 pub mod contract;
 pub mod error;
 pub mod flags;

@@ -30,8 +30,7 @@ use std::path::Path;
 type Problem = (String, Option<String>, String);
 
 pub const DEFAULT_MAX_REJECTED_SHARE: f64 = 0.05;
-pub const MIN_YEAR: i32 = 1990;
-pub const MAX_YEAR: i32 = 2060;
+pub use crate::contract::schema::{MAX_YEAR, MIN_YEAR};
 
 pub struct Validated {
     pub clean: DataFrame,

@@ -5,6 +5,11 @@
 
 use polars::prelude::DataType;
 
+/// The earliest year a table may hold.
+pub const MIN_YEAR: i32 = 1990;
+/// The latest year a table may hold.
+pub const MAX_YEAR: i32 = 2060;
+
 /// A column's type in the Parquet files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dtype {
