@@ -5,3 +5,6 @@
 pub mod manifest;
 pub mod schema;
 pub mod vocab;
+
+/// The program's version: part of every stage's fingerprint and of the manifest.
+pub const PROGRAM_VERSION: &str = env!("CARGO_PKG_VERSION");

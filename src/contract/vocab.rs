@@ -109,6 +109,18 @@ vocab! {
 }
 
 vocab! {
+    /// Whether a run now would skip a stage (`status --json`).
+    pub enum StageFreshness {
+        Fresh = "fresh",
+        Stale = "stale",
+        Failed = "failed",
+        NeverRun = "never_run",
+        /// Fresh, with nothing to do for this kind of data.
+        NotApplicable = "not_applicable",
+    }
+}
+
+vocab! {
     /// What a stage's `details.status` says when it is not an ordinary run: nothing to do for
     /// this kind of data, or the indicators of a run on published data.
     pub enum DetailStatus {

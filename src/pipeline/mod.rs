@@ -24,7 +24,7 @@ use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub const PROGRAM_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use crate::contract::PROGRAM_VERSION;
 
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
