@@ -112,7 +112,7 @@ mod tests {
     #[test]
     fn a_file_error_is_one_line_naming_the_file_once() {
         let e: super::Error = fs_err::read("no/such/file.csv").unwrap_err().into();
-        let text = crate::cli::render_error(&e);
+        let text = crate::commands::render_error(&e);
         assert_eq!(e.exit_code(), 1);
         assert!(
             text.starts_with("error: failed to open file `no/such/file.csv`: "),

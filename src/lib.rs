@@ -1,11 +1,15 @@
 //! khuyencong: links industrial extension (khuyến công) spending in Vietnam to rural industrial
 //! growth, and finds support that was spread thin with no clear effect.
 //!
-//! Data flows one way: `pipeline` drives `ingest` → `validate` → `panel` → `indicators` →
-//! `models` / `flags` → `report`. `reference` holds the real province and sector tables; `stats`
-//! is pure numerics (slices in, numbers out) shared by the stages.
+//! Layers, each using only those below it: `commands` (the command line) → `pipeline` (the
+//! runner: stage graph, freshness, manifest, lock) → the stages `ingest` → `validate` → `panel`
+//! → `indicators` → `models` / `flags` → `report` → `contract` (vocabularies, table schemas, the
+//! typed manifest), with `reference` (the real province and sector tables), `stats` (pure
+//! numerics: slices in, numbers out), `table`, `io` and `text` beside it. No stage calls
+//! `pipeline` or `commands`.
 
-pub mod cli;
+pub mod commands;
+pub mod contract;
 pub mod error;
 pub mod flags;
 pub mod indicators;

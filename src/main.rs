@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(khuyencong::cli::main());
+    std::process::exit(khuyencong::commands::main());
 }

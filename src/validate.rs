@@ -18,8 +18,9 @@
 //! Totals found in the source ("TỔNG CỘNG") are compared with the sum of the clean rows; a
 //! mismatch is a warning in the notes, not a failure (the total may include rejected rows).
 
+use crate::contract::vocab::{Activity, FundingSource};
 use crate::error::{Error, PolarsContext, Result};
-use crate::ingest::{Ingested, Kind, Rejects, numeric_columns, places::ACTIVITIES};
+use crate::ingest::{Ingested, Kind, Rejects, TotalCheck, numeric_columns};
 use crate::reference::{Boundary, Reference};
 use polars::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -29,8 +30,7 @@ use std::path::Path;
 type Problem = (String, Option<String>, String);
 
 pub const DEFAULT_MAX_REJECTED_SHARE: f64 = 0.05;
-pub const MIN_YEAR: i32 = 1990;
-pub const MAX_YEAR: i32 = 2060;
+pub use crate::contract::schema::{MAX_YEAR, MIN_YEAR};
 
 pub struct Validated {
     pub clean: DataFrame,
@@ -148,12 +148,12 @@ fn suspect_rows(x: &SuspectInput) -> Vec<bool> {
     }
     if let Some(a) = x.activity {
         for (b, v) in bad.iter_mut().zip(a.iter()) {
-            *b |= !v.is_some_and(|v| ACTIVITIES.contains(&v));
+            *b |= v.is_none_or(|v| Activity::parse(v).is_none());
         }
     }
     if let Some(s) = x.source {
         for (b, v) in bad.iter_mut().zip(s.iter()) {
-            *b |= !matches!(v, Some("national" | "local" | "other"));
+            *b |= v.is_none_or(|v| FundingSource::parse(v).is_none());
         }
     }
     bad
@@ -197,66 +197,98 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
     let ctx = || format!("cannot validate {}", spec.path.display());
     // Columns stay in the chunks the reader made: the scans below iterate, and the few row
     // look-ups (suspect rows only) do not need one chunk; copying millions of rows would.
-    let table = table;
-    let n = table.height();
-    let r = Reference::get();
-    let codes_of = |b: Boundary| -> HashSet<&str> { r.codes(b).into_iter().collect() };
-    let (codes_old, codes_new) = (codes_of(Boundary::B2008), codes_of(Boundary::B2025));
-    let row_maps = row_maps(&table);
-    let years = table.column("year").ctx(ctx)?.i32().ctx(ctx)?.clone();
-    let prov = table
-        .column("province_code")
-        .ctx(ctx)?
-        .str()
-        .ctx(ctx)?
-        .clone();
-    let sector = table
-        .column("sector_code")
-        .ctx(ctx)?
-        .str()
-        .ctx(ctx)?
-        .clone();
-    let rows = table.column("source_row").ctx(ctx)?.i64().ctx(ctx)?.clone();
-    let nums: Vec<(&str, Float64Chunked)> = numeric_columns(kind)
-        .iter()
-        .map(|c| Ok((*c, table.column(c).ctx(ctx)?.f64().ctx(ctx)?.clone())))
-        .collect::<Result<_>>()?;
-    let (activity, source) = if kind == Kind::Funding {
-        (
-            Some(table.column("activity").ctx(ctx)?.str().ctx(ctx)?.clone()),
-            Some(table.column("source").ctx(ctx)?.str().ctx(ctx)?.clone()),
-        )
-    } else {
-        (None, None)
+    let cols = Columns::read(&table, kind, &ctx)?;
+    let (mut problem, surely_unique) = row_problems(&table, &cols, kind, boundary, &ctx)?;
+    if !surely_unique {
+        reject_duplicates(&table, &cols, kind, &mut problem, &mut notes, &ctx)?;
+    }
+    let (clean, rejected) = split(table, problem, &cols, &headers, &spec.path, rejected, &ctx)?;
+    check_totals(&clean, &checks, &spec.path, &mut notes);
+    let v = Validated {
+        clean,
+        rejected,
+        rows_in,
+        skipped,
+        notes,
     };
-    // First problem of each row, if any: (column, raw value, reason).
-    // Boxed so that a table of millions of clean rows costs one pointer per row.
-    let mut problem: Vec<Option<Box<Problem>>> = vec![None; n];
-    let map_name = |b: Boundary| match b {
-        Boundary::B2008 => "63-province map",
-        Boundary::B2025 => "34-unit map of 2025",
-    };
-    // A cheap column-by-column pass finds the suspect rows; the reasons are worked out for
-    // those only, so a clean table of millions of rows costs a few linear scans.
-    let key_cols: &[&str] = match kind {
+    check_accounting(&v, &spec.path)?;
+    Ok(v)
+}
+
+/// The columns the checks read, typed.
+struct Columns {
+    years: Int32Chunked,
+    prov: StringChunked,
+    sector: StringChunked,
+    rows: Int64Chunked,
+    nums: Vec<(&'static str, Float64Chunked)>,
+    activity: Option<StringChunked>,
+    source: Option<StringChunked>,
+    /// Each row's map when the table's rows are on both (data before and from 2025).
+    row_maps: Option<Vec<Boundary>>,
+}
+
+impl Columns {
+    fn read(table: &DataFrame, kind: Kind, ctx: &dyn Fn() -> String) -> Result<Columns> {
+        let col = |name: &str| table.column(name).ctx(ctx);
+        let text = |name: &str| -> Result<StringChunked> { Ok(col(name)?.str().ctx(ctx)?.clone()) };
+        let nums = numeric_columns(kind)
+            .iter()
+            .map(|c| Ok((*c, col(c)?.f64().ctx(ctx)?.clone())))
+            .collect::<Result<_>>()?;
+        let funding = kind == Kind::Funding;
+        Ok(Columns {
+            years: col("year")?.i32().ctx(ctx)?.clone(),
+            prov: text("province_code")?,
+            sector: text("sector_code")?,
+            rows: col("source_row")?.i64().ctx(ctx)?.clone(),
+            nums,
+            activity: if funding {
+                Some(text("activity")?)
+            } else {
+                None
+            },
+            source: if funding { Some(text("source")?) } else { None },
+            row_maps: row_maps(table),
+        })
+    }
+}
+
+/// The columns whose values make a row's key (a later row repeating a key is rejected).
+fn key_columns(kind: Kind) -> &'static [&'static str] {
+    match kind {
         Kind::Funding => &["project_id", "year"],
         Kind::Output => &["year", "province_code", "sector_code"],
-    };
+    }
+}
+
+/// The first problem of each row, if any, and whether the keys are surely unique (a funding
+/// table whose project codes are all distinct). A cheap column-by-column pass finds the suspect
+/// rows; the reasons are worked out for those only, so a clean table of millions of rows costs
+/// a few linear scans. Boxed so that a clean row costs one pointer.
+fn row_problems(
+    table: &DataFrame,
+    cols: &Columns,
+    kind: Kind,
+    boundary: Boundary,
+    ctx: &dyn Fn() -> String,
+) -> Result<(Vec<Option<Box<Problem>>>, bool)> {
+    let n = table.height();
     // The row scan runs on one thread; the project codes are hashed beside it (both read only).
     // A unique project code already rules out duplicate keys; counting distinct values is
     // cheaper than grouping on the full key.
-    let key0 = table.column(key_cols[0]).ctx(ctx)?;
+    let key0 = table.column(key_columns(kind)[0]).ctx(ctx)?;
     let (suspect, surely_unique) = rayon::join(
         || {
             suspect_rows(&SuspectInput {
                 boundary,
-                row_maps: row_maps.as_deref(),
-                years: &years,
-                prov: &prov,
-                sector: &sector,
-                nums: &nums,
-                activity: activity.as_ref(),
-                source: source.as_ref(),
+                row_maps: cols.row_maps.as_deref(),
+                years: &cols.years,
+                prov: &cols.prov,
+                sector: &cols.sector,
+                nums: &cols.nums,
+                activity: cols.activity.as_ref(),
+                source: cols.source.as_ref(),
                 kind,
             })
         },
@@ -266,210 +298,258 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                 && key0.str().is_ok_and(distinct_by_hash)
         },
     );
+    let r = Reference::get();
+    let codes_of = |b: Boundary| -> HashSet<&str> { r.codes(b).into_iter().collect() };
+    let codes = (codes_of(Boundary::B2008), codes_of(Boundary::B2025));
+    let mut problem: Vec<Option<Box<Problem>>> = vec![None; n];
     for i in (0..n).filter(|&i| suspect[i]) {
-        let p = &mut problem[i];
-        let set = |p: &mut Option<_>, c: &str, raw: Option<String>, why: String| {
-            if p.is_none() {
-                *p = Some(Box::new((c.to_string(), raw, why)));
-            }
-        };
-        let map = row_maps.as_ref().map_or(boundary, |m| m[i]);
+        let map = cols.row_maps.as_ref().map_or(boundary, |m| m[i]);
         let codes = if map == Boundary::B2025 {
-            &codes_new
+            &codes.1
         } else {
-            &codes_old
+            &codes.0
         };
-        match prov.get(i) {
-            None => set(p, "province_code", None, "province_code missing".into()),
-            Some(c) if !codes.contains(c) => {
-                let hint = if map == Boundary::B2025 && r.province(c).is_some() {
-                    if row_maps.is_some() {
-                        " (a code of the 63-province map; data of 2025 and later are read on the 34-unit map: set boundary = \"2008\" for this source if it still uses the 63 provinces)"
-                    } else {
-                        " (a code of the 63-province map; is the boundary right?)"
-                    }
+        problem[i] = province_problem(cols, i, map, codes)
+            .or_else(|| year_problem(cols, i))
+            .or_else(|| sector_problem(cols, i))
+            .or_else(|| measure_problem(cols, i, kind))
+            .or_else(|| vocabulary_problem(cols, i))
+            .map(Box::new);
+    }
+    Ok((problem, surely_unique))
+}
+
+fn province_problem(
+    cols: &Columns,
+    i: usize,
+    map: Boundary,
+    codes: &HashSet<&str>,
+) -> Option<Problem> {
+    let map_name = |b: Boundary| match b {
+        Boundary::B2008 => "63-province map",
+        Boundary::B2025 => "34-unit map of 2025",
+    };
+    match cols.prov.get(i) {
+        None => Some(("province_code".into(), None, "province_code missing".into())),
+        Some(c) if !codes.contains(c) => {
+            let hint = if map == Boundary::B2025 && Reference::get().province(c).is_some() {
+                if cols.row_maps.is_some() {
+                    " (a code of the 63-province map; data of 2025 and later are read on the 34-unit map: set boundary = \"2008\" for this source if it still uses the 63 provinces)"
                 } else {
-                    ""
-                };
-                set(
-                    p,
-                    "province_code",
-                    Some(c.into()),
-                    format!(
-                        "unknown province code \"{c}\" on the {}{hint}",
-                        map_name(map)
-                    ),
-                )
-            }
-            _ => {}
+                    " (a code of the 63-province map; is the boundary right?)"
+                }
+            } else {
+                ""
+            };
+            Some((
+                "province_code".into(),
+                Some(c.into()),
+                format!(
+                    "unknown province code \"{c}\" on the {}{hint}",
+                    map_name(map)
+                ),
+            ))
         }
-        match years.get(i) {
-            None => set(p, "year", None, "year missing".into()),
-            Some(y) if !(MIN_YEAR..=MAX_YEAR).contains(&y) => set(
-                p,
-                "year",
-                Some(y.to_string()),
-                format!("year {y} outside {MIN_YEAR}–{MAX_YEAR}"),
-            ),
-            _ => {}
-        }
-        if let Some(s) = sector.get(i)
-            && r.sector(s).is_none_or(|x| x.code != s)
-        {
-            set(
-                p,
-                "sector_code",
+        _ => None,
+    }
+}
+
+fn year_problem(cols: &Columns, i: usize) -> Option<Problem> {
+    match cols.years.get(i) {
+        None => Some(("year".into(), None, "year missing".into())),
+        Some(y) if !(MIN_YEAR..=MAX_YEAR).contains(&y) => Some((
+            "year".into(),
+            Some(y.to_string()),
+            format!("year {y} outside {MIN_YEAR}–{MAX_YEAR}"),
+        )),
+        _ => None,
+    }
+}
+
+fn sector_problem(cols: &Columns, i: usize) -> Option<Problem> {
+    let s = cols.sector.get(i)?;
+    Reference::get()
+        .sector(s)
+        .is_none_or(|x| x.code != s)
+        .then(|| {
+            (
+                "sector_code".into(),
                 Some(s.into()),
                 format!("unknown sector code \"{s}\" (VSIC 2018 two-digit division expected)"),
-            );
+            )
+        })
+}
+
+/// Funding amounts present, measures finite and ≥ 0, indices > 0.
+fn measure_problem(cols: &Columns, i: usize, kind: Kind) -> Option<Problem> {
+    cols.nums.iter().find_map(|(name, ca)| {
+        let v = ca.get(i);
+        let name = *name;
+        if kind == Kind::Funding && name == "amount_mvnd" && v.is_none() {
+            return Some((name.into(), None, "amount missing".into()));
         }
-        for (name, ca) in &nums {
-            let v = ca.get(i);
-            if kind == Kind::Funding && *name == "amount_mvnd" && v.is_none() {
-                set(p, name, None, "amount missing".into());
-            }
-            if let Some(v) = v {
-                if !v.is_finite() {
-                    set(
-                        p,
-                        name,
-                        Some(fmt_num(v)),
-                        format!("{name} is not a finite number"),
-                    );
-                } else if v < 0.0 {
-                    set(
-                        p,
-                        name,
-                        Some(fmt_num(v)),
-                        format!("negative {name}: {}", fmt_num(v)),
-                    );
-                } else if matches!(*name, "iip" | "employment_index") && v == 0.0 {
-                    set(
-                        p,
-                        name,
-                        Some("0".into()),
-                        format!("{name} of 0 (an index with an earlier period = 100 cannot be 0)"),
-                    );
-                }
-            }
+        let v = v?;
+        if !v.is_finite() {
+            Some((
+                name.into(),
+                Some(fmt_num(v)),
+                format!("{name} is not a finite number"),
+            ))
+        } else if v < 0.0 {
+            Some((
+                name.into(),
+                Some(fmt_num(v)),
+                format!("negative {name}: {}", fmt_num(v)),
+            ))
+        } else if matches!(name, "iip" | "employment_index") && v == 0.0 {
+            Some((
+                name.into(),
+                Some("0".into()),
+                format!("{name} of 0 (an index with an earlier period = 100 cannot be 0)"),
+            ))
+        } else {
+            None
         }
-        if let (Some(a), Some(s)) = (&activity, &source) {
-            match a.get(i) {
-                Some(x) if ACTIVITIES.contains(&x) => {}
-                x => set(
-                    p,
-                    "activity",
-                    x.map(str::to_string),
-                    "activity not one of the nine classes".into(),
-                ),
-            }
-            match s.get(i) {
-                Some("national" | "local" | "other") => {}
-                x => set(
-                    p,
-                    "source",
-                    x.map(str::to_string),
-                    "source must be national, local or other".into(),
-                ),
-            }
+    })
+}
+
+/// Activity and source in their vocabularies (funding tables).
+fn vocabulary_problem(cols: &Columns, i: usize) -> Option<Problem> {
+    let (a, s) = (cols.activity.as_ref()?, cols.source.as_ref()?);
+    match a.get(i) {
+        Some(x) if Activity::parse(x).is_some() => {}
+        x => {
+            return Some((
+                "activity".into(),
+                x.map(str::to_string),
+                "activity not one of the nine classes".into(),
+            ));
         }
     }
-    // Duplicate keys among rows that passed so far.
-    let dup = if surely_unique {
-        BooleanChunked::full("dup".into(), false, n)
-    } else {
-        let keys = table.select(key_cols.iter().copied()).ctx(ctx)?;
-        keys.is_duplicated().ctx(ctx)?
+    match s.get(i) {
+        Some(x) if FundingSource::parse(x).is_some() => None,
+        x => Some((
+            "source".into(),
+            x.map(str::to_string),
+            "source must be national, local or other".into(),
+        )),
+    }
+}
+/// Rejects every later row repeating the key of an earlier row that passed so far: as an exact
+/// duplicate, or with both conflicting values named.
+fn reject_duplicates(
+    table: &DataFrame,
+    cols: &Columns,
+    kind: Kind,
+    problem: &mut [Option<Box<Problem>>],
+    notes: &mut Vec<String>,
+    ctx: &dyn Fn() -> String,
+) -> Result<()> {
+    let key_cols = key_columns(kind);
+    let dup = table
+        .select(key_cols.iter().copied())
+        .ctx(ctx)?
+        .is_duplicated()
+        .ctx(ctx)?;
+    if !dup.any() {
+        return Ok(());
+    }
+    let value_cols: Vec<&str> = crate::ingest::canonical_columns(kind)
+        .iter()
+        .copied()
+        .filter(|c| !matches!(*c, "source_row" | "source_file" | "boundary"))
+        .collect();
+    let cell = |c: &str, i: usize| -> String {
+        table
+            .column(c)
+            .and_then(|col| col.get(i))
+            .map(|v| any_text(&v))
+            .unwrap_or_default()
     };
-    if dup.any() {
-        let value_cols: Vec<&str> = crate::ingest::canonical_columns(kind)
+    let row_text = |i: usize| -> Vec<String> { value_cols.iter().map(|c| cell(c, i)).collect() };
+    let key_text = |i: usize| -> String {
+        key_cols
             .iter()
-            .copied()
-            .filter(|c| !matches!(*c, "source_row" | "source_file" | "boundary"))
-            .collect();
-        let row_text = |i: usize| -> Vec<String> {
-            value_cols
-                .iter()
-                .map(|c| {
-                    table
-                        .column(c)
-                        .and_then(|col| col.get(i))
-                        .map(|v| any_text(&v))
-                        .unwrap_or_default()
-                })
-                .collect()
-        };
-        let key_text = |i: usize| -> String {
-            key_cols
-                .iter()
-                .map(|c| {
-                    let v = table
-                        .column(c)
-                        .and_then(|col| col.get(i))
-                        .map(|v| any_text(&v))
-                        .unwrap_or_default();
-                    format!("{c}={v}")
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut order = Vec::new();
-        for (i, d) in dup.iter().enumerate() {
-            if d == Some(true) && problem[i].is_none() {
-                let k = key_text(i);
-                let g = groups.entry(k.clone()).or_default();
-                if g.is_empty() {
-                    order.push(k);
-                }
-                g.push(i);
-            }
-        }
-        let mut n_conflict = 0;
-        let mut n_exact = 0;
-        for k in order {
-            let g = &groups[&k];
-            let texts: Vec<Vec<String>> = g.iter().map(|&i| row_text(i)).collect();
-            let line = |i: usize| rows.get(i).unwrap_or(0);
-            let first = line(g[0]);
-            for (n, &i) in g.iter().enumerate().skip(1) {
-                if texts[n] == texts[0] {
-                    n_exact += 1;
-                    problem[i] = Some(Box::new((
-                        key_cols.join("+"),
-                        Some(k.clone()),
-                        format!("exact duplicate of row {first} ({k})"),
-                    )));
-                    continue;
-                }
-                // The first occurrence stays; this one is named with both values so a person
-                // can decide which is right.
-                let diff = (0..value_cols.len())
-                    .find(|&c| texts[n][c] != texts[0][c])
-                    .unwrap_or(0);
-                // Funding: the repeated project code is the problem; output: the measure.
-                let shown = match kind {
-                    Kind::Funding => value_cols.iter().position(|c| *c == key_cols[0]),
-                    Kind::Output => Some(diff),
-                }
-                .unwrap_or(diff);
-                let (column, raw) = (value_cols[shown].to_string(), texts[n][shown].clone());
-                n_conflict += 1;
+            .map(|c| format!("{c}={}", cell(c, i)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let groups = duplicate_groups(&dup, problem, key_text);
+    let (mut n_conflict, mut n_exact) = (0, 0);
+    for (k, g) in groups {
+        let texts: Vec<Vec<String>> = g.iter().map(|&i| row_text(i)).collect();
+        let first = cols.rows.get(g[0]).unwrap_or(0);
+        for (n, &i) in g.iter().enumerate().skip(1) {
+            if texts[n] == texts[0] {
+                n_exact += 1;
                 problem[i] = Some(Box::new((
-                    column,
-                    Some(raw),
-                    format!(
-                        "duplicate key {k} of row {first} with conflicting {}: row {first} has {}, this row {}; the first row is kept",
-                        value_cols[diff], texts[0][diff], texts[n][diff]
-                    ),
+                    key_cols.join("+"),
+                    Some(k.clone()),
+                    format!("exact duplicate of row {first} ({k})"),
                 )));
+                continue;
             }
-        }
-        if n_conflict + n_exact > 0 {
-            notes.push(format!("{n_conflict} later rows repeating a key with conflicting values and {n_exact} exact repeats rejected (the first occurrence of each key kept)"));
+            // The first occurrence stays; this one is named with both values so a person can
+            // decide which is right.
+            let diff = (0..value_cols.len())
+                .find(|&c| texts[n][c] != texts[0][c])
+                .unwrap_or(0);
+            // Funding: the repeated project code is the problem; output: the measure.
+            let shown = match kind {
+                Kind::Funding => value_cols.iter().position(|c| *c == key_cols[0]),
+                Kind::Output => Some(diff),
+            }
+            .unwrap_or(diff);
+            n_conflict += 1;
+            problem[i] = Some(Box::new((
+                value_cols[shown].to_string(),
+                Some(texts[n][shown].clone()),
+                format!(
+                    "duplicate key {k} of row {first} with conflicting {}: row {first} has {}, this row {}; the first row is kept",
+                    value_cols[diff], texts[0][diff], texts[n][diff]
+                ),
+            )));
         }
     }
-    // Split.
+    if n_conflict + n_exact > 0 {
+        notes.push(format!("{n_conflict} later rows repeating a key with conflicting values and {n_exact} exact repeats rejected (the first occurrence of each key kept)"));
+    }
+    Ok(())
+}
+
+/// The rows repeating a key, grouped by key in order of first appearance (rows with a
+/// problem already are left out).
+fn duplicate_groups(
+    dup: &BooleanChunked,
+    problem: &[Option<Box<Problem>>],
+    key_text: impl Fn(usize) -> String,
+) -> Vec<(String, Vec<usize>)> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, d) in dup.iter().enumerate() {
+        if d == Some(true) && problem[i].is_none() {
+            let k = key_text(i);
+            let at = *index.entry(k.clone()).or_insert_with(|| {
+                groups.push((k, Vec::new()));
+                groups.len() - 1
+            });
+            groups[at].1.push(i);
+        }
+    }
+    groups
+}
+
+/// Splits the table into the clean rows and the rejected ones (added to those ingest
+/// rejected), each rejected row naming its column as headed in the file.
+fn split(
+    table: DataFrame,
+    problem: Vec<Option<Box<Problem>>>,
+    cols: &Columns,
+    headers: &std::collections::BTreeMap<String, String>,
+    path: &Path,
+    rejected: DataFrame,
+    ctx: &dyn Fn() -> String,
+) -> Result<(DataFrame, DataFrame)> {
     let clean = if problem.iter().all(Option::is_none) {
         table
     } else {
@@ -481,11 +561,15 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
         if let Some(b) = p {
             let (c, raw, why) = *b;
             let shown = headers.get(&c).cloned().unwrap_or(c);
-            rej.push(rows.get(i).unwrap_or(0) as usize, Some(&shown), raw, why);
+            rej.push(
+                cols.rows.get(i).unwrap_or(0) as usize,
+                Some(&shown),
+                raw,
+                why,
+            );
         }
     }
-    let file = spec
-        .path
+    let file = path
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -495,8 +579,12 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
     } else {
         rejected.vstack(&new_rej).ctx(ctx)?
     };
-    // Totals against the clean sum.
-    for check in &checks {
+    Ok((clean, rejected))
+}
+
+/// Compares the totals found in the file with the sum of the clean rows (a note either way).
+fn check_totals(clean: &DataFrame, checks: &[TotalCheck], path: &Path, notes: &mut Vec<String>) {
+    for check in checks {
         let sum = clean
             .column(&check.column)
             .ok()
@@ -519,28 +607,25 @@ pub fn validate(ingested: Ingested) -> Result<Validated> {
                 fmt_num(sum),
                 fmt_num(check.expected - sum)
             );
-            tracing::warn!("{}: {msg}", spec.path.display());
+            tracing::warn!("{}: {msg}", path.display());
             notes.push(format!("warning: {msg}"));
         }
     }
-    let v = Validated {
-        clean,
-        rejected,
-        rows_in,
-        skipped,
-        notes,
-    };
+}
+
+/// `rows_in == clean + rejected + skipped`, or an error.
+fn check_accounting(v: &Validated, path: &Path) -> Result<()> {
     if v.rows_in != v.clean.height() + v.rejected.height() + v.skipped {
         return Err(Error::Other(format!(
             "{}: row accounting broken after validation: {} in ≠ {} clean + {} rejected + {} skipped",
-            spec.path.display(),
+            path.display(),
             v.rows_in,
             v.clean.height(),
             v.rejected.height(),
             v.skipped
         )));
     }
-    Ok(v)
+    Ok(())
 }
 
 /// Fails (exit 3) when the share of rejected rows among the data rows (clean + rejected) passes
@@ -675,7 +760,7 @@ mod tests {
                 if let Some(sec) = get_s("sector_code") {
                     assert_eq!(r.sector(sec).map(|x| x.code.as_str()), Some(sec));
                 }
-                assert!(ACTIVITIES.contains(&get_s("activity").unwrap()));
+                assert!(Activity::NAMES.contains(&get_s("activity").unwrap()));
                 assert!(matches!(
                     get_s("source"),
                     Some("national" | "local" | "other")

@@ -13,7 +13,9 @@
 pub mod changes;
 pub mod verdict;
 
+use crate::contract::vocab::{FlagStatus, ReasonCode, WindowKind};
 use crate::error::{Error, Result};
+use crate::models::{Unit, UnitEffect};
 use crate::reference::{Boundary, Reference};
 use crate::table::TableBuilder;
 use polars::prelude::DataFrame;
@@ -24,9 +26,10 @@ pub use verdict::{EffectRule, EffectVerdict, ScatteredRule};
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlagParams {
-    /// Window kinds assessed: "all" (the whole span), "phase" (programme phases), "rolling3".
+    /// Window kinds assessed: "all" (the whole span), "phase" (programme phases), "rolling3",
+    /// "year"; any other value is an error when the pipeline file is read.
     #[serde(default = "default_windows")]
-    pub windows: Vec<String>,
+    pub windows: Vec<WindowKind>,
     /// Years between a year of support and the year of growth it is judged on.
     #[serde(default = "default_lag")]
     pub lag_years: usize,
@@ -70,8 +73,8 @@ pub struct FlagParams {
     pub relative_quantile: f64,
 }
 
-fn default_windows() -> Vec<String> {
-    vec!["all".into(), "phase".into()]
+fn default_windows() -> Vec<WindowKind> {
+    vec![WindowKind::All, WindowKind::Phase]
 }
 fn default_lag() -> usize {
     1
@@ -180,22 +183,11 @@ pub struct ConcentrationRow {
     pub hhi_beneficiaries: Option<f64>,
 }
 
-/// The estimated effect of one province's support in one window (support years start..=end).
-#[derive(Debug, Clone, Default)]
-pub struct ProvinceEffect {
-    pub province: String,
-    pub start: i32,
-    pub end: i32,
-    pub est: crate::models::province::Estimate,
-    /// BH-adjusted p-value across the provinces of the window (shown beside, not used).
-    pub q_value: Option<f64>,
-}
-
 /// The verdict for one province and window.
 #[derive(Debug, Clone)]
 pub struct Flag {
     pub conc: ConcentrationRow,
-    pub effect: ProvinceEffect,
+    pub effect: UnitEffect,
     pub verdict: EffectVerdict,
     pub interval: Option<(f64, f64)>,
     pub placebo_interval: Option<(f64, f64)>,
@@ -203,8 +195,8 @@ pub struct Flag {
     pub scattered: bool,
     pub low_impact: bool,
     pub flagged: bool,
-    pub status: &'static str,
-    pub reasons: Vec<&'static str>,
+    pub status: FlagStatus,
+    pub reasons: Vec<ReasonCode>,
     pub reason_vi: String,
     pub reason_en: String,
     pub score: f64,
@@ -222,7 +214,7 @@ pub struct Flag {
 /// a window present in one and not the other is an error (never a table of "insufficient").
 pub fn assess(
     conc: &[ConcentrationRow],
-    effects: &[ProvinceEffect],
+    effects: &[UnitEffect],
     params: &FlagParams,
 ) -> Result<Vec<Flag>> {
     let conc_windows: BTreeSet<(i32, i32)> = conc.iter().map(|c| (c.start, c.end)).collect();
@@ -248,9 +240,9 @@ pub fn assess(
     for c in conc {
         by_window.entry((c.start, c.end)).or_default().push(c);
     }
-    let effect_of: BTreeMap<(&str, i32, i32), &ProvinceEffect> = effects
+    let effect_of: BTreeMap<(&str, i32, i32), &UnitEffect> = effects
         .iter()
-        .map(|e| ((e.province.as_str(), e.start, e.end), e))
+        .filter_map(|e| Some(((e.unit.province()?, e.start, e.end), e)))
         .collect();
     let rule = params.effect_rule();
     let absolute = (params.scattered_eff_sectors, params.scattered_small_share);
@@ -278,11 +270,8 @@ pub fn assess(
             let effect = effect_of
                 .get(&(c.province.as_str(), start, end))
                 .map(|e| (*e).clone())
-                .unwrap_or_else(|| ProvinceEffect {
-                    province: c.province.clone(),
-                    start,
-                    end,
-                    ..Default::default()
+                .unwrap_or_else(|| {
+                    UnitEffect::none(Unit::Province(c.province.clone()), start, end)
                 });
             let enough_grants = c.n_grants >= params.min_grants;
             let many_sectors = c.eff_sectors.is_some_and(|v| v >= thr_eff);
@@ -290,20 +279,20 @@ pub fn assess(
             let scattered = enough_grants && many_sectors && small_grants;
             let mut reasons = Vec::new();
             if scattered {
-                reasons.extend(["MANY_SECTORS", "SMALL_GRANTS"]);
+                reasons.extend([ReasonCode::ManySectors, ReasonCode::SmallGrants]);
             }
             let (v, codes, interval, placebo_failed) = verdict::decide(&effect.est, &rule);
             reasons.extend(codes);
             let low_impact = v == EffectVerdict::Low;
             let flagged = scattered && low_impact;
             let status = match (v, scattered) {
-                (EffectVerdict::Insufficient, _) => "insufficient_data",
-                (EffectVerdict::Low, true) => "flagged",
-                (EffectVerdict::Inconclusive, true) => "scattered_effect_unknown",
-                (EffectVerdict::Clear, true) => "scattered_effective",
-                (EffectVerdict::Low, false) => "focused_low_impact",
-                (EffectVerdict::Inconclusive, false) => "effect_unknown",
-                (EffectVerdict::Clear, false) => "ok",
+                (EffectVerdict::Insufficient, _) => FlagStatus::InsufficientData,
+                (EffectVerdict::Low, true) => FlagStatus::Flagged,
+                (EffectVerdict::Inconclusive, true) => FlagStatus::ScatteredEffectUnknown,
+                (EffectVerdict::Clear, true) => FlagStatus::ScatteredEffective,
+                (EffectVerdict::Low, false) => FlagStatus::FocusedLowImpact,
+                (EffectVerdict::Inconclusive, false) => FlagStatus::EffectUnknown,
+                (EffectVerdict::Clear, false) => FlagStatus::Ok,
             };
             // How far past both thresholds the province is, for ranking flagged provinces.
             let score = c.eff_sectors.unwrap_or(0.0) / thr_eff.max(1e-9)
@@ -336,7 +325,7 @@ pub fn assess(
             let (vi, en): (Vec<String>, Vec<String>) = f
                 .reasons
                 .iter()
-                .map(|r| reasons::sentence(r, &f, params))
+                .map(|r| reasons::sentence(*r, &f, params))
                 .unzip();
             f.reason_vi = reasons::capitalise(&reasons::vi_decimals(&vi.join("; ")));
             f.reason_en = reasons::capitalise(&en.join("; "));
@@ -418,8 +407,14 @@ pub fn to_frame(flags: &[Flag], boundary: Boundary) -> Result<DataFrame> {
             b(&|f| f.verdict == EffectVerdict::Insufficient),
         )
         .bool("flagged", b(&|f| f.flagged))
-        .str("status", s(&|f| Some(f.status.to_string())))
-        .str("reasons", s(&|f| Some(f.reasons.join(";"))))
+        .str("status", s(&|f| Some(f.status.as_str().to_string())))
+        .str(
+            "reasons",
+            s(&|f| {
+                let codes: Vec<&str> = f.reasons.iter().map(|r| r.as_str()).collect();
+                Some(codes.join(";"))
+            }),
+        )
         .str("reason_vi", s(&|f| Some(f.reason_vi.clone())))
         .str("reason_en", s(&|f| Some(f.reason_en.clone())))
         .i32("rank", flags.iter().map(|f| f.rank).collect())
@@ -445,7 +440,7 @@ pub fn evaluation_windows(
     };
     let mut out: Vec<(i32, i32)> = crate::indicators::windows(first, last, indicators)
         .into_iter()
-        .filter(|w| params.windows.iter().any(|k| k == w.kind))
+        .filter(|w| params.windows.iter().any(|k| k.as_str() == w.kind))
         .map(|w| (w.start, w.end))
         .collect();
     out.sort_unstable();
@@ -476,7 +471,9 @@ pub fn run(
     for i in 0..concentration.height() {
         let kind = kinds[i].as_deref().unwrap_or("");
         let province = provinces[i].clone().unwrap_or_default();
-        if province == crate::indicators::NATIONAL || !params.windows.iter().any(|k| k == kind) {
+        if province == crate::indicators::NATIONAL
+            || !params.windows.iter().any(|k| k.as_str() == kind)
+        {
             continue;
         }
         conc.push(ConcentrationRow {

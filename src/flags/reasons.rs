@@ -2,6 +2,7 @@
 //! percentage points of growth (0.025 log points ≈ 2.5 pp), the unit the minimum effect is set in.
 
 use super::{Flag, FlagParams};
+use crate::contract::vocab::ReasonCode;
 
 fn num(v: Option<f64>, d: usize) -> String {
     v.map_or("–".to_string(), |v| format!("{v:.d$}"))
@@ -13,7 +14,7 @@ fn pp(v: Option<f64>) -> String {
 }
 
 /// The sentence of one reason code, (Vietnamese, English).
-pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, String) {
+pub(super) fn sentence(code: ReasonCode, f: &Flag, params: &FlagParams) -> (String, String) {
     let c = &f.conc;
     let e = &f.effect.est;
     let level = format!("{:.0}%", 100.0 * f.level);
@@ -21,7 +22,7 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
     let min_pp = format!("{:.1}", 100.0 * params.min_effect);
     let rank = |r: Option<f64>| r.map_or(String::new(), |r| format!(" {:.0}", 100.0 * r));
     match code {
-        "MANY_SECTORS" => (
+        ReasonCode::ManySectors => (
             format!(
                 "hỗ trợ trải trên {} ngành tương đương (ngưỡng {:.1}; hạng phần trăm{} trên 100)",
                 num(c.eff_sectors, 1),
@@ -35,7 +36,7 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
                 rank(f.rank_eff)
             ),
         ),
-        "SMALL_GRANTS" => (
+        ReasonCode::SmallGrants => (
             format!(
                 "{}% số khoản hỗ trợ là khoản nhỏ (ngưỡng {:.0}%)",
                 num(c.small_grant_share.map(|s| s * 100.0), 0),
@@ -47,7 +48,7 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
                 f.thresholds.1 * 100.0
             ),
         ),
-        "CLEAR_EFFECT" => (
+        ReasonCode::ClearEffect => (
             format!(
                 "tác động rõ: tăng trưởng ngành được hỗ trợ năm sau cao hơn {} điểm % \
                  (khoảng tin cậy {level}: {} đến {})",
@@ -63,7 +64,7 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
                 pp(hi)
             ),
         ),
-        "EFFECT_BELOW_MINIMUM" => (
+        ReasonCode::EffectBelowMinimum => (
             format!(
                 "tác động thấp: {} điểm % (khoảng tin cậy {level}: {} đến {}), cận trên dưới mức \
                  tối thiểu {min_pp} điểm %",
@@ -79,7 +80,7 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
                 pp(hi)
             ),
         ),
-        "INTERVAL_TOO_WIDE" => (
+        ReasonCode::IntervalTooWide => (
             format!(
                 "chưa kết luận được: {} điểm % (khoảng tin cậy {level}: {} đến {}) vừa có thể bằng 0 \
                  vừa có thể vượt mức tối thiểu {min_pp} điểm %",
@@ -95,7 +96,7 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
                 pp(hi)
             ),
         ),
-        "PLACEBO_FAILED" => (
+        ReasonCode::PlaceboFailed => (
             format!(
                 "kiểm tra giả (placebo) không đạt: năm trước khi được hỗ trợ, ngành tăng trưởng \
                  khác {} điểm % (khoảng {} đến {}), nên khác biệt sau hỗ trợ có thể không do hỗ trợ",
@@ -112,7 +113,7 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
                 pp(f.placebo_interval.map(|c| c.1))
             ),
         ),
-        "FEW_SUPPORTED_CELLS" => (
+        ReasonCode::FewSupportedCells => (
             format!(
                 "chỉ {} ngành được hỗ trợ (cần ít nhất {}) để ước lượng tác động riêng của tỉnh",
                 e.supported_cells, params.min_supported_cells
@@ -122,7 +123,7 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
                 e.supported_cells, params.min_supported_cells
             ),
         ),
-        "NO_COMPARISON" => (
+        ReasonCode::NoComparison => (
             format!(
                 "chỉ {} ngành không được hỗ trợ trong các năm có hỗ trợ để so sánh (cần {})",
                 e.comparison_cells, params.min_comparison_cells
@@ -132,12 +133,11 @@ pub(super) fn sentence(code: &str, f: &Flag, params: &FlagParams) -> (String, St
                 e.comparison_cells, params.min_comparison_cells
             ),
         ),
-        "NO_ESTIMATE" => (
+        ReasonCode::NoEstimate => (
             "không ước lượng được: hỗ trợ không thay đổi giữa các ngành trong cùng năm".to_string(),
             "no estimate: support does not vary across sectors within the province's years"
                 .to_string(),
         ),
-        _ => (code.to_string(), code.to_string()),
     }
 }
 

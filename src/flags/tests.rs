@@ -16,9 +16,9 @@ fn conc(p: &str, eff: f64, small: f64) -> ConcentrationRow {
 }
 
 /// An effect whose 90% interval is est ± half (df 10: se = half / t(0.95, 10)).
-fn effect(p: &str, est: f64, half: f64, cells: i64) -> ProvinceEffect {
-    ProvinceEffect {
-        province: p.into(),
+fn effect(p: &str, est: f64, half: f64, cells: i64) -> UnitEffect {
+    UnitEffect {
+        unit: crate::models::Unit::Province(p.into()),
         start: 2012,
         end: 2024,
         est: Estimate {
@@ -61,7 +61,7 @@ fn the_verdicts_and_statuses_of_a_hand_built_window() {
     let flags = assess(&c, &e, &FlagParams::default()).unwrap();
     let got: Vec<(&str, EffectVerdict, bool)> = flags
         .iter()
-        .map(|f| (f.status, f.verdict, f.flagged))
+        .map(|f| (f.status.as_str(), f.verdict, f.flagged))
         .collect();
     use EffectVerdict::*;
     assert_eq!(
@@ -79,7 +79,11 @@ fn the_verdicts_and_statuses_of_a_hand_built_window() {
     assert_eq!(flags[0].rank, Some(1));
     assert_eq!(flags[0].thresholds, (4.0, 0.5));
     assert_eq!(
-        flags[0].reasons,
+        flags[0]
+            .reasons
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>(),
         vec!["MANY_SECTORS", "SMALL_GRANTS", "EFFECT_BELOW_MINIMUM"]
     );
     assert!(flags[0].reason_en.contains("12.0 effective sectors"));
@@ -95,7 +99,11 @@ fn the_verdicts_and_statuses_of_a_hand_built_window() {
         "{}",
         flags[0].reason_vi
     );
-    assert!(flags[5].reasons.contains(&"FEW_SUPPORTED_CELLS"));
+    assert!(
+        flags[5]
+            .reasons
+            .contains(&crate::contract::vocab::ReasonCode::FewSupportedCells)
+    );
     // Percent rank beside: A, B, E, F tie at 12.0 above C, D (2.0) and G (3.0).
     assert_eq!(flags[0].rank_eff, Some(0.5));
 }
@@ -106,7 +114,7 @@ fn the_relative_rule_is_still_available() {
     let c: Vec<ConcentrationRow> = (1..=5)
         .map(|i| conc(&i.to_string(), i as f64, i as f64 / 10.0))
         .collect();
-    let e: Vec<ProvinceEffect> = (1..=5)
+    let e: Vec<UnitEffect> = (1..=5)
         .map(|i| effect(&i.to_string(), 0.0, 0.004, 12))
         .collect();
     let params = FlagParams {

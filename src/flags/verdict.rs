@@ -3,6 +3,7 @@
 //! one interval and a placebo check) and whether its support was scattered (absolute thresholds
 //! with a policy meaning, or the rank across provinces when asked).
 
+use crate::contract::vocab::ReasonCode;
 use crate::models::province::Estimate;
 
 /// What the data say about a province's effect in a window.
@@ -62,7 +63,7 @@ pub struct EffectRule {
 /// could not be run).
 pub type Decision = (
     EffectVerdict,
-    Vec<&'static str>,
+    Vec<ReasonCode>,
     Option<(f64, f64)>,
     Option<bool>,
 );
@@ -76,7 +77,7 @@ pub fn decide(e: &Estimate, rule: &EffectRule) -> Decision {
     if e.supported_cells < rule.min_supported_cells {
         return (
             EffectVerdict::Insufficient,
-            vec!["FEW_SUPPORTED_CELLS"],
+            vec![ReasonCode::FewSupportedCells],
             ci,
             placebo_failed,
         );
@@ -84,7 +85,7 @@ pub fn decide(e: &Estimate, rule: &EffectRule) -> Decision {
     if e.comparison_cells < rule.min_comparison_cells {
         return (
             EffectVerdict::Insufficient,
-            vec!["NO_COMPARISON"],
+            vec![ReasonCode::NoComparison],
             ci,
             placebo_failed,
         );
@@ -92,7 +93,7 @@ pub fn decide(e: &Estimate, rule: &EffectRule) -> Decision {
     let Some((lo, hi)) = ci else {
         return (
             EffectVerdict::Insufficient,
-            vec!["NO_ESTIMATE"],
+            vec![ReasonCode::NoEstimate],
             ci,
             placebo_failed,
         );
@@ -101,16 +102,16 @@ pub fn decide(e: &Estimate, rule: &EffectRule) -> Decision {
     // Low first: an effect shown to be below the minimum is low impact even when it is also
     // shown to be above zero (a small sure effect is still below what is worth paying for).
     let (verdict, code) = if hi < rule.min_effect {
-        (EffectVerdict::Low, "EFFECT_BELOW_MINIMUM")
+        (EffectVerdict::Low, ReasonCode::EffectBelowMinimum)
     } else if lo > 0.0 {
-        (EffectVerdict::Clear, "CLEAR_EFFECT")
+        (EffectVerdict::Clear, ReasonCode::ClearEffect)
     } else {
-        (EffectVerdict::Inconclusive, "INTERVAL_TOO_WIDE")
+        (EffectVerdict::Inconclusive, ReasonCode::IntervalTooWide)
     };
     if vetoed && verdict != EffectVerdict::Inconclusive {
         return (
             EffectVerdict::Inconclusive,
-            vec![code, "PLACEBO_FAILED"],
+            vec![code, ReasonCode::PlaceboFailed],
             ci,
             placebo_failed,
         );
@@ -185,7 +186,10 @@ mod tests {
         let c = 1.812_461_1;
         // Clear: 0.05 − 1.8125·0.01 = 0.0319 > 0.
         let (v, r, ci, _) = decide(&est(0.05, 0.01, 11, 0.0), &RULE);
-        assert_eq!((v, r), (EffectVerdict::Clear, vec!["CLEAR_EFFECT"]));
+        assert_eq!(
+            (v, r),
+            (EffectVerdict::Clear, vec![ReasonCode::ClearEffect])
+        );
         let (lo, hi) = ci.unwrap();
         assert!((lo - (0.05 - c * 0.01)).abs() < 1e-6 && (hi - (0.05 + c * 0.01)).abs() < 1e-6);
         // Low: 0.001 + 1.8125·0.005 = 0.0101 < 0.02.
@@ -216,7 +220,10 @@ mod tests {
         let (v, r, _, _) = decide(&est(0.05, 0.001, 2, 0.0), &RULE);
         assert_eq!(
             (v, r),
-            (EffectVerdict::Insufficient, vec!["FEW_SUPPORTED_CELLS"])
+            (
+                EffectVerdict::Insufficient,
+                vec![ReasonCode::FewSupportedCells]
+            )
         );
     }
 
@@ -225,7 +232,7 @@ mod tests {
         // Placebo −0.04 ± 0.018 excludes zero: the dip before support explains the "effect".
         let (v, r, _, failed) = decide(&est(0.05, 0.01, 11, -0.04), &RULE);
         assert_eq!(v, EffectVerdict::Inconclusive);
-        assert_eq!(r, vec!["CLEAR_EFFECT", "PLACEBO_FAILED"]);
+        assert_eq!(r, vec![ReasonCode::ClearEffect, ReasonCode::PlaceboFailed]);
         assert_eq!(failed, Some(true));
         let off = EffectRule {
             placebo: false,

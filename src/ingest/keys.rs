@@ -139,15 +139,15 @@ pub fn check_source_keys(file: &std::path::Path, spec: &SourceSpec) -> Result<()
         return bad("layout", l, "long or wide");
     }
     if let Some(y) = spec.year
-        && !(crate::validate::MIN_YEAR..=crate::validate::MAX_YEAR).contains(&y)
+        && !(crate::contract::schema::MIN_YEAR..=crate::contract::schema::MAX_YEAR).contains(&y)
     {
         return bad(
             "year",
             &y.to_string(),
             &format!(
                 "a year between {} and {}",
-                crate::validate::MIN_YEAR,
-                crate::validate::MAX_YEAR
+                crate::contract::schema::MIN_YEAR,
+                crate::contract::schema::MAX_YEAR
             ),
         );
     }

@@ -50,21 +50,8 @@ use read::{Cell, Row};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Funding,
-    Output,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Funding => "funding",
-            Kind::Output => "output",
-        }
-    }
-}
+/// What a source holds (defined with the other vocabularies).
+pub use crate::contract::vocab::SourceKind as Kind;
 
 /// One source of a pipeline (or of `khuyencong ingest`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -163,61 +150,65 @@ pub struct Ingested {
     pub headers: BTreeMap<String, String>,
 }
 
-/// Canonical columns of each kind, in table order (docs/TABLES.md).
-pub fn canonical_columns(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Funding => &[
-            "year",
-            "province_code",
-            "sector_code",
-            "activity",
-            "source",
-            "amount_mvnd",
-            "planned_mvnd",
-            "project_id",
-            "beneficiary",
-            "target_trainees",
-            "achieved_trainees",
-            "target_models",
-            "achieved_models",
-            "boundary",
-            "source_file",
-            "source_row",
-        ],
-        Kind::Output => &[
-            "year",
-            "province_code",
-            "sector_code",
-            "output_bvnd",
-            "iip",
-            "employment",
-            "employment_index",
-            "establishments",
-            "boundary",
-            "source_file",
-            "source_row",
-        ],
+impl Ingested {
+    /// The hand-off from the ingest stage to the validate stage: the staging tables and the
+    /// ingest stage's record of the file (row accounting, map, notes, totals, headers).
+    pub fn from_record(
+        spec: SourceSpec,
+        table: DataFrame,
+        rejected: DataFrame,
+        record: &crate::contract::manifest::IngestRecord,
+    ) -> Ingested {
+        Ingested {
+            spec,
+            table,
+            rejected,
+            rows_in: record.rows_in,
+            skipped: record.skipped,
+            boundary: record.boundary,
+            notes: record.notes.clone(),
+            checks: record
+                .checks
+                .iter()
+                .map(|c| TotalCheck {
+                    line: c.line,
+                    column: c.column.clone(),
+                    expected: c.expected.unwrap_or(f64::NAN),
+                })
+                .collect(),
+            headers: record.headers.clone(),
+        }
     }
 }
 
-/// Numeric measure columns of each kind, in the order records hold them.
-pub fn numeric_columns(kind: Kind) -> &'static [&'static str] {
+/// Canonical columns of each kind, in table order (`contract::schema`).
+pub fn canonical_columns(kind: Kind) -> &'static [&'static str] {
+    use std::sync::LazyLock;
+    static FUNDING: LazyLock<Vec<&str>> =
+        LazyLock::new(|| crate::contract::schema::FUNDING.names());
+    static OUTPUT: LazyLock<Vec<&str>> = LazyLock::new(|| crate::contract::schema::OUTPUT.names());
     match kind {
-        Kind::Funding => &[
-            "amount_mvnd",
-            "planned_mvnd",
-            "target_trainees",
-            "achieved_trainees",
-            "target_models",
-            "achieved_models",
-        ],
-        Kind::Output => &[
-            "output_bvnd",
-            "iip",
-            "employment",
-            "employment_index",
-            "establishments",
-        ],
+        Kind::Funding => &FUNDING,
+        Kind::Output => &OUTPUT,
+    }
+}
+
+/// The measure columns (f64) of each kind, in table order.
+pub fn numeric_columns(kind: Kind) -> &'static [&'static str] {
+    use crate::contract::schema::{Dtype, TableSchema, canonical};
+    use std::sync::LazyLock;
+    fn measures(t: &TableSchema) -> Vec<&'static str> {
+        t.columns
+            .iter()
+            .filter(|c| c.dtype == Dtype::F64)
+            .map(|c| c.name)
+            .collect()
+    }
+    static FUNDING: LazyLock<Vec<&str>> = LazyLock::new(|| measures(canonical(Kind::Funding)));
+    static OUTPUT: LazyLock<Vec<&str>> = LazyLock::new(|| measures(canonical(Kind::Output)));
+    match kind {
+        Kind::Funding => &FUNDING,
+        Kind::Output => &OUTPUT,
     }
 }
 
@@ -371,69 +362,4 @@ fn check_accounting(i: &Ingested) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// The `khuyencong ingest` command.
-
-/// Ingests and validates one file and writes the canonical table (default: `<stem>.parquet` in
-/// the current folder) and, when any row was rejected or `rejected` is given, the rejected rows
-/// (default: `<stem>.rejected.parquet` beside the output). Nothing is written when the file
-/// cannot be read; when rejections pass [`crate::validate::DEFAULT_MAX_REJECTED_SHARE`] only the
-/// rejected file is written and the error says so. Returns the summary line to print.
-pub fn run_ingest_command(
-    file: &Path,
-    kind: Kind,
-    sheet: Option<&str>,
-    keys: &keys::SourceKeys,
-    out: Option<&Path>,
-    rejected: Option<&Path>,
-) -> Result<String> {
-    let mut spec = SourceSpec::new(kind, file);
-    spec.sheet = sheet.map(str::to_string);
-    keys.apply(&mut spec)?;
-    let stem = spec.display_name();
-    let out = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(format!("{stem}.parquet")));
-    let rejected_path = rejected.map(Path::to_path_buf).unwrap_or_else(|| {
-        let name = format!("{stem}.rejected.parquet");
-        match out.parent().filter(|p| !p.as_os_str().is_empty()) {
-            Some(dir) => dir.join(name),
-            None => PathBuf::from(name),
-        }
-    });
-    let started = std::time::Instant::now();
-    let ingested = ingest_file(&spec)?;
-    let boundary = ingested.boundary;
-    let read_s = started.elapsed().as_secs_f64();
-    let mut v = crate::validate::validate(ingested)?;
-    let validate_s = started.elapsed().as_secs_f64() - read_s;
-    for note in &v.notes {
-        tracing::info!("{}: {note}", file.display());
-    }
-    let n_rej = v.rejected.height();
-    if n_rej > 0 || rejected.is_some() {
-        crate::io::write_parquet(&mut v.rejected, &rejected_path)?;
-    }
-    crate::validate::check_rejected_share(&v, file, crate::validate::DEFAULT_MAX_REJECTED_SHARE)?;
-    crate::io::write_parquet(&mut v.clean, &out)?;
-    tracing::info!(
-        "read {read_s:.2} s, validated {validate_s:.2} s, written {:.2} s",
-        started.elapsed().as_secs_f64() - read_s - validate_s
-    );
-    let mut line = format!(
-        "{}: {} rows in → {} clean, {} rejected, {} skipped (boundary {}) → {}",
-        file.display(),
-        v.rows_in,
-        v.clean.height(),
-        n_rej,
-        v.skipped,
-        boundary.as_str(),
-        out.display()
-    );
-    if n_rej > 0 {
-        line.push_str(&format!("; rejected rows → {}", rejected_path.display()));
-    }
-    Ok(line)
 }

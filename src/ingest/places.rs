@@ -14,17 +14,7 @@ struct Rule {
 const RULES_CSV: &str = include_str!("../../data/activity_rules.csv");
 
 /// The activity classes of the canonical funding table (docs/TABLES.md).
-pub const ACTIVITIES: [&str; 9] = [
-    "demonstration",
-    "machinery",
-    "training",
-    "management",
-    "trade_promotion",
-    "consulting",
-    "conference",
-    "information",
-    "other",
-];
+pub const ACTIVITIES: &[&str] = crate::contract::vocab::Activity::NAMES;
 
 fn rules() -> &'static Vec<Rule> {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();

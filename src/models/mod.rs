@@ -5,9 +5,11 @@
 
 mod command;
 pub mod data;
+mod effect;
 pub mod event_study;
 pub mod expr;
 pub mod formula;
+mod params;
 pub mod pilot;
 pub mod province;
 pub mod sector;
@@ -15,6 +17,8 @@ pub mod stage;
 mod table;
 
 pub use command::{ModelCommand, RiSpec, parse_panel_id, run_model_command};
+pub use effect::{Unit, UnitEffect};
+pub use params::{ModelSpec, ModelsParams};
 pub use table::format_table;
 
 use crate::error::{Error, Result};

@@ -11,7 +11,7 @@
 use super::event_study::{EventStudy, SunAbraham, sun_abraham, wild_aggregate};
 use super::{BootstrapSpec, ModelOptions, VcovSpec, randomization_inference};
 use crate::error::{PolarsContext, Result};
-use crate::pipeline::config::ModelsParams;
+use crate::models::ModelsParams;
 use crate::stats::ri::RiOptions;
 use polars::prelude::*;
 

@@ -24,8 +24,8 @@
 //! the sector × year effects stop moving. Each block is small, so a window of 63 provinces × 20
 //! sectors × 12 years fits in milliseconds.
 
+use super::{Unit, UnitEffect};
 use crate::error::Result;
-use crate::flags::ProvinceEffect;
 use crate::stats::multiple::benjamini_hochberg;
 use crate::table::{self, TableBuilder};
 use polars::prelude::DataFrame;
@@ -519,14 +519,14 @@ pub fn province_effects(
     lag: usize,
 ) -> Result<DataFrame> {
     let grid = cell_panel(panel)?;
-    let mut rows: Vec<ProvinceEffect> = Vec::new();
+    let mut rows: Vec<UnitEffect> = Vec::new();
     for &(start, end) in windows {
         let est = estimate_window(&grid, start, end, lag, Method::AnySupport);
         let p: Vec<f64> = est.iter().map(|e| e.p_value.unwrap_or(f64::NAN)).collect();
         let q = benjamini_hochberg(&p);
         for ((province, e), q) in grid.provinces.iter().zip(est).zip(q) {
-            rows.push(ProvinceEffect {
-                province: province.clone(),
+            rows.push(UnitEffect {
+                unit: Unit::Province(province.clone()),
                 start,
                 end,
                 est: e,
@@ -534,13 +534,14 @@ pub fn province_effects(
             });
         }
     }
-    let x = |f: &dyn Fn(&ProvinceEffect) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
-    let i =
-        |f: &dyn Fn(&ProvinceEffect) -> i64| rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>();
+    let x = |f: &dyn Fn(&UnitEffect) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
+    let i = |f: &dyn Fn(&UnitEffect) -> i64| rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>();
     TableBuilder::new()
         .str(
             "province_code",
-            rows.iter().map(|r| Some(r.province.clone())).collect(),
+            rows.iter()
+                .map(|r| Some(r.unit.code().to_string()))
+                .collect(),
         )
         .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())
         .i32("period_end", rows.iter().map(|r| Some(r.end)).collect())
@@ -561,7 +562,7 @@ pub fn province_effects(
 }
 
 /// Reads `models/province_effects.parquet` back.
-pub fn read_effects(df: &DataFrame) -> Result<Vec<ProvinceEffect>> {
+pub fn read_effects(df: &DataFrame) -> Result<Vec<UnitEffect>> {
     let ep = table::strs(df, "province_code")?;
     let es = table::i32s(df, "period_start")?;
     let ee = table::i32s(df, "period_end")?;
@@ -582,8 +583,8 @@ pub fn read_effects(df: &DataFrame) -> Result<Vec<ProvinceEffect>> {
         n("n_supported_cell_years")?,
     );
     Ok((0..df.height())
-        .map(|i| ProvinceEffect {
-            province: ep[i].clone().unwrap_or_default(),
+        .map(|i| UnitEffect {
+            unit: Unit::Province(ep[i].clone().unwrap_or_default()),
             start: es[i].unwrap_or(0),
             end: ee[i].unwrap_or(0),
             est: Estimate {

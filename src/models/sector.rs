@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// One sector's slope in one window.
 #[derive(Debug, Clone, Default)]
 struct SectorEffect {
-    province: String,
+    sector: String,
     start: i32,
     end: i32,
     estimate: Option<f64>,
@@ -128,7 +128,7 @@ fn group_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame>
         let mut window_rows: Vec<SectorEffect> = all_provinces
             .iter()
             .map(|p| SectorEffect {
-                province: p.to_string(),
+                sector: p.to_string(),
                 start,
                 end,
                 nobs: nobs.get(p).copied().unwrap_or(0),
@@ -146,7 +146,7 @@ fn group_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame>
             let formula = format!("dlog_output ~ {} | {fe}", rhs.join(" + "));
             let fit = fit_formula(&df, &formula, &options(cluster, None)?)?;
             for r in window_rows.iter_mut() {
-                if let Some(t) = fit.coefficient(&format!("x_{}", r.province)) {
+                if let Some(t) = fit.coefficient(&format!("x_{}", r.sector)) {
                     r.estimate = Some(t.estimate);
                     r.std_error = Some(t.std_error);
                     r.conf_low = Some(t.conf_low);
@@ -167,7 +167,7 @@ fn group_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame>
     TableBuilder::new()
         .str(
             "sector_code",
-            rows.iter().map(|r| Some(r.province.clone())).collect(),
+            rows.iter().map(|r| Some(r.sector.clone())).collect(),
         )
         .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())
         .i32("period_end", rows.iter().map(|r| Some(r.end)).collect())

@@ -11,10 +11,10 @@
 //! across provinces with Benjamini–Hochberg.
 
 use crate::error::{Error, PolarsContext, Result};
+use crate::models::ModelsParams;
 use crate::models::pilot::{self, PilotInference};
 use crate::models::{BootstrapSpec, ModelOptions, ModelResult, VcovSpec, fit_formula};
 use crate::panel::PilotParams;
-use crate::pipeline::config::ModelsParams;
 use crate::table::{self, TableBuilder};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};

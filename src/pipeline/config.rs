@@ -1,6 +1,7 @@
 //! Pipeline files (`pipelines/*.toml`): a name and sources are enough; every other key has a
 //! default, and an unknown key is an error that names it.
 
+use crate::contract::vocab::Lang;
 use crate::error::{Error, Result};
 use crate::flags::FlagParams;
 use crate::indicators::IndicatorParams;
@@ -9,82 +10,7 @@ use crate::panel::{PanelParams, PilotParams};
 use crate::reference::Boundary;
 use std::path::{Path, PathBuf};
 
-/// One model the pipeline fits on the panel.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelSpec {
-    /// File name under `models/` (without extension).
-    pub name: String,
-    /// fixest-style formula over panel columns.
-    pub formula: String,
-    /// iid | hetero | cluster:VAR | cluster:VAR1+VAR2
-    #[serde(default = "default_vcov")]
-    pub vcov: String,
-    /// Term whose wild cluster bootstrap p-value and interval are reported beside the
-    /// clustered ones (needs a cluster vcov).
-    #[serde(default)]
-    pub bootstrap: Option<String>,
-}
-
-fn default_vcov() -> String {
-    "cluster:province_code".into()
-}
-
-/// Settings of the models stage.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelsParams {
-    /// Models fitted on the panel; the first is the headline model of the report.
-    #[serde(default = "default_specs")]
-    pub specs: Vec<ModelSpec>,
-    /// Draws of the wild cluster bootstrap.
-    #[serde(default = "default_draws")]
-    pub bootstrap_draws: usize,
-    /// Seed of the bootstrap, so reruns give the same p-values.
-    #[serde(default = "default_seed")]
-    pub seed: u64,
-    /// Permutations of randomization inference for the pilot (treatment paths reshuffled
-    /// among provinces).
-    #[serde(default = "default_ri_permutations")]
-    pub ri_permutations: usize,
-    /// Years before and after the pilot start shown in the event study (the ends are binned).
-    #[serde(default = "default_event_window")]
-    pub event_window: [i32; 2],
-}
-
-fn default_specs() -> Vec<ModelSpec> {
-    vec![ModelSpec {
-        name: "main".into(),
-        formula: "dlog_output ~ log_spend_lag1 | province_code^sector_code + sector_code^year"
-            .into(),
-        vcov: default_vcov(),
-        bootstrap: Some("log_spend_lag1".into()),
-    }]
-}
-fn default_draws() -> usize {
-    9_999
-}
-fn default_seed() -> u64 {
-    crate::stats::DEFAULT_SEED
-}
-fn default_ri_permutations() -> usize {
-    999
-}
-fn default_event_window() -> [i32; 2] {
-    [-5, 5]
-}
-
-impl Default for ModelsParams {
-    fn default() -> Self {
-        ModelsParams {
-            specs: default_specs(),
-            bootstrap_draws: default_draws(),
-            seed: default_seed(),
-            ri_permutations: default_ri_permutations(),
-            event_window: default_event_window(),
-        }
-    }
-}
+pub use crate::models::{ModelSpec, ModelsParams};
 
 fn default_max_rejected() -> f64 {
     crate::validate::DEFAULT_MAX_REJECTED_SHARE
@@ -110,7 +36,7 @@ pub struct PipelineFile {
     pub years: Option<[i32; 2]>,
     /// Report language, "vi" or "en".
     #[serde(default)]
-    pub lang: Option<String>,
+    pub lang: Option<Lang>,
     /// Share of an input file's rows that may be rejected before the run fails (exit code 3).
     #[serde(default = "default_max_rejected")]
     pub max_rejected_share: f64,
@@ -199,15 +125,6 @@ impl Pipeline {
                     "max_rejected_share = {} must lie between 0 and 1",
                     file.max_rejected_share
                 ),
-            ));
-        }
-        if let Some(l) = &file.lang
-            && l != "vi"
-            && l != "en"
-        {
-            return Err(Error::config(
-                path,
-                format!("lang = \"{l}\": use \"vi\" or \"en\""),
             ));
         }
         if file.name.trim().is_empty() || file.name.contains(['/', '\\']) {

@@ -40,11 +40,13 @@ impl Runner<'_> {
         let mut out = StageOutput {
             rows_in: (output.height() + ind.programme_rows_in) as u64,
             rejected: ind.programme_rejected as u64,
-            details: serde_json::json!({
-                "status": "real_data",
-                "spending": crate::realdata::NO_SPENDING_REASON,
-                "notes": ind.notes,
-            }),
+            details: crate::contract::manifest::Details::RealIndicators(
+                crate::contract::manifest::RealIndicatorsRecord {
+                    status: crate::contract::vocab::DetailStatus::RealData,
+                    spending: crate::realdata::NO_SPENDING_REASON.into(),
+                    notes: ind.notes,
+                },
+            ),
             ..Default::default()
         };
         for (name, mut df) in ind.tables {
@@ -60,12 +62,8 @@ impl Runner<'_> {
     }
 
     pub(super) fn real_report(&mut self) -> Result<StageOutput> {
-        use crate::report::Lang;
         let f = &self.pipeline.file;
-        let lang: Lang = self
-            .lang
-            .parse()
-            .map_err(|_| Error::Usage(format!("--lang {}: use vi or en", self.lang)))?;
+        let lang = self.lang;
         let ctx = crate::report::real::RealContext {
             pipeline_name: f.name.clone(),
             lang,

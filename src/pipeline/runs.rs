@@ -12,22 +12,14 @@ pub const FILE: &str = "runs.jsonl";
 /// Records kept by default (`keep_runs` in the pipeline file); older ones are dropped.
 pub const DEFAULT_KEEP: usize = 1_000;
 
-/// What a stage did in one run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StageRun {
-    Ran,
-    Skipped,
-    Failed,
-    /// Ran and found nothing to do for this kind of data (a run without province spending).
-    NotApplicable,
-}
+use crate::contract::vocab::Stage;
+pub use crate::contract::vocab::StageRun;
 
 /// One stage of one run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageRecord {
-    pub stage: String,
+    pub stage: Stage,
     pub status: StageRun,
     pub seconds: f64,
     pub rows_in: u64,
@@ -82,21 +74,6 @@ pub fn rfc3339(unix: u64) -> String {
     )
 }
 
-/// Counts the entries of every `notes` array in a stage's details.
-pub fn count_notes(details: &serde_json::Value) -> u64 {
-    match details {
-        serde_json::Value::Array(items) => items.iter().map(count_notes).sum(),
-        serde_json::Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| match (k.as_str(), v) {
-                ("notes", serde_json::Value::Array(a)) => a.len() as u64,
-                _ => count_notes(v),
-            })
-            .sum(),
-        _ => 0,
-    }
-}
-
 /// Appends `record` to the history at `path`, keeping the newest `keep` records (at least one).
 /// Lines already there are kept as they are, even ones this version cannot parse.
 pub fn append(path: &Path, record: &RunRecord, keep: usize) -> Result<()> {
@@ -147,17 +124,6 @@ mod tests {
         assert_eq!(rfc3339(20_787 * 86_400), "2026-11-30T00:00:00Z");
     }
 
-    #[test]
-    fn notes_are_counted_wherever_they_sit() {
-        let d = serde_json::json!([
-            {"source": "a", "notes": ["x", "y"]},
-            {"source": "b", "notes": []},
-            {"inner": {"notes": ["z"]}}
-        ]);
-        assert_eq!(count_notes(&d), 3);
-        assert_eq!(count_notes(&serde_json::Value::Null), 0);
-    }
-
     fn record(code: i32) -> RunRecord {
         RunRecord {
             started: rfc3339(0),
@@ -169,7 +135,7 @@ mod tests {
             pipeline_sha256: "00".into(),
             forced: false,
             stages: vec![StageRecord {
-                stage: "ingest".into(),
+                stage: Stage::Ingest,
                 status: StageRun::Ran,
                 seconds: 0.5,
                 rows_in: 3,

@@ -457,10 +457,14 @@ pub const SPEND_TERM: &str = crate::panel::SPEND_TERM;
 /// parameters, deserialized into the flags stage's own type. Only the manifest the pipeline
 /// writes is accepted; anything else is a data error naming the file.
 pub fn read_manifest(path: &Path) -> Result<Option<RunInfo>> {
-    let Some(m) = crate::pipeline::manifest::Manifest::load(path)? else {
+    let Some(m) = crate::contract::manifest::Manifest::load(path)? else {
         return Ok(None);
     };
-    let flag_params = match m.stages.iter().find(|s| s.name == "flags") {
+    let flag_params = match m
+        .stages
+        .iter()
+        .find(|s| s.name == crate::contract::vocab::Stage::Flags)
+    {
         Some(stage) => match stage.parameters.get("flags") {
             Some(v) => Some(serde_json::from_value(v.clone()).map_err(|e| {
                 Error::data(
@@ -786,14 +790,12 @@ mod tests {
             program_version: "9.9.9".into(),
             stages: vec![
                 StageEntry {
-                    name: "indicators".into(),
                     parameters: serde_json::json!({"indicators": {"small_grant_mvnd": 1.0}}),
-                    ..Default::default()
+                    ..StageEntry::new(crate::contract::vocab::Stage::Indicators)
                 },
                 StageEntry {
-                    name: "flags".into(),
                     parameters: serde_json::json!({ "flags": params }),
-                    ..Default::default()
+                    ..StageEntry::new(crate::contract::vocab::Stage::Flags)
                 },
             ],
             ..Default::default()
@@ -830,9 +832,8 @@ mod tests {
         assert!(read_manifest(&p).is_err());
         let m = Manifest {
             stages: vec![StageEntry {
-                name: "flags".into(),
                 parameters: serde_json::json!({"flags": {"min_eff_sectors": 4.0}}),
-                ..Default::default()
+                ..StageEntry::new(crate::contract::vocab::Stage::Flags)
             }],
             ..Default::default()
         };

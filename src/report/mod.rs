@@ -25,41 +25,8 @@ use crate::error::{Error, Result};
 use crate::reference::{Boundary, Reference};
 use std::path::{Path, PathBuf};
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Vi,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
-}
-
-impl std::str::FromStr for Lang {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "vi" => Ok(Lang::Vi),
-            "en" => Ok(Lang::En),
-            other => Err(Error::Usage(format!(
-                "unknown report language \"{other}\": use vi or en"
-            ))),
-        }
-    }
-}
-
-impl std::fmt::Display for Lang {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
-}
+/// The report's language (defined with the other vocabularies).
+pub use crate::contract::vocab::Lang;
 
 /// What the report needs to know beyond the tables.
 #[derive(Debug, Clone)]

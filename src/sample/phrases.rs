@@ -4,17 +4,7 @@
 //! its own phrases only; the README lists them for the people who write classifiers.
 
 /// Canonical activity codes, in the order of `clean/funding.parquet`'s vocabulary.
-pub const ACTIVITIES: [&str; 9] = [
-    "demonstration",
-    "machinery",
-    "training",
-    "management",
-    "trade_promotion",
-    "consulting",
-    "conference",
-    "information",
-    "other",
-];
+pub const ACTIVITIES: &[&str] = crate::contract::vocab::Activity::NAMES;
 
 /// Relative frequency of each activity among ordinary grants (same order as `ACTIVITIES`).
 pub const ACTIVITY_WEIGHTS: [f64; 9] = [0.28, 0.26, 0.15, 0.06, 0.08, 0.05, 0.04, 0.05, 0.03];

@@ -866,7 +866,7 @@ fn unreadable_files_are_data_errors_and_write_nothing() {
         let out = tmp(&format!("{name}.out.parquet"));
         let rej = tmp(&format!("{name}.rej.parquet"));
         assert!(
-            ingest::run_ingest_command(
+            khuyencong::commands::run_ingest_command(
                 &path,
                 Kind::Funding,
                 None,
@@ -902,7 +902,7 @@ fn ingest_command_writes_clean_and_rejected_tables() {
     let out = tmp("cmd.parquet");
     let rej = tmp("cmd.rejected.parquet");
     // One of two rows rejected: above the default share, so only the rejected file is written.
-    let err = ingest::run_ingest_command(
+    let err = khuyencong::commands::run_ingest_command(
         &path,
         Kind::Funding,
         None,
@@ -926,7 +926,7 @@ fn ingest_command_writes_clean_and_rejected_tables() {
         "Năm;Tỉnh;Kinh phí (triệu đồng)\n2020;Bình Phước;1.250,5\n",
     )
     .unwrap();
-    let line = ingest::run_ingest_command(
+    let line = khuyencong::commands::run_ingest_command(
         &path,
         Kind::Funding,
         None,
@@ -1232,7 +1232,7 @@ fn large_long_csv_fast_path() {
     assert!(status.success());
     let out = tmp("large.parquet");
     let t = std::time::Instant::now();
-    let line = ingest::run_ingest_command(
+    let line = khuyencong::commands::run_ingest_command(
         &path,
         Kind::Funding,
         None,

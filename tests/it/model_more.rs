@@ -10,7 +10,7 @@ use serde_json::Value;
 #[test]
 fn one_default_seed_for_the_command_line_the_pipeline_and_the_library() {
     use clap::Parser;
-    let cli = khuyencong::cli::Cli::try_parse_from([
+    let cli = khuyencong::commands::Cli::try_parse_from([
         "khuyencong",
         "model",
         "--data",
@@ -19,7 +19,7 @@ fn one_default_seed_for_the_command_line_the_pipeline_and_the_library() {
         "y ~ x",
     ])
     .unwrap();
-    let khuyencong::cli::Command::Model { seed, .. } = cli.command else {
+    let khuyencong::commands::Command::Model { seed, .. } = cli.command else {
         panic!("not the model command");
     };
     let pipeline = khuyencong::pipeline::config::ModelsParams::default().seed;

@@ -368,7 +368,7 @@ fn rerun_skips_every_stage_and_a_language_change_reruns_only_the_report() {
         again.stages
     );
     let mut en = opts(&pipeline, &out);
-    en.lang = Some("en".into());
+    en.lang = Some(khuyencong::report::Lang::En);
     let summary = run(&en).unwrap();
     let ran: Vec<&str> = summary
         .stages
@@ -549,6 +549,27 @@ fn unknown_pipeline_key_exits_2_naming_the_key() {
     assert!(err.lines().next().unwrap().contains("bondary"), "{err}");
 }
 
+/// An unknown kind of evaluation window used to give an empty flags table; it is now an error
+/// when the pipeline file is read, naming the key, the value and the kinds allowed.
+#[test]
+fn unknown_window_kind_exits_2_naming_the_key_and_the_allowed_kinds() {
+    let dir = temp("badwindow");
+    let p = dir.join("bad.toml");
+    std::fs::write(
+        &p,
+        "name = \"x\"\n[[sources]]\nkind = \"funding\"\npath = \"f.csv\"\n\
+         [flags]\nwindows = [\"phases\"]\n",
+    )
+    .unwrap();
+    let o = bin().args(["run"]).arg(&p).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let first = err.lines().next().unwrap();
+    for needle in ["windows", "phases", "year", "rolling3", "phase", "all"] {
+        assert!(first.contains(needle), "{needle} missing: {err}");
+    }
+}
+
 #[test]
 fn unreadable_source_exits_3_and_writes_no_clean_table() {
     let dir = temp("unreadable");
@@ -691,5 +712,47 @@ fn report_shows_the_verdicts_the_placebo_check_and_the_thresholds() {
         ": không đạt",
     ] {
         assert!(all.contains(v), "no {v} in flags_all.csv");
+    }
+}
+
+/// Every table the default run writes has exactly its schema's columns, in order, with the
+/// schema's types, and no nulls where the schema says none.
+#[test]
+fn default_run_tables_match_the_contract_schemas() {
+    use khuyencong::contract::schema::TABLES;
+    let (_, out) = default_run();
+    for t in TABLES {
+        let paths: Vec<PathBuf> = if t.path.contains("<source>") {
+            let dir = out.join(t.path.split('/').next().unwrap());
+            let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+                .collect();
+            v.sort();
+            v
+        } else {
+            vec![out.join(t.path)]
+        };
+        assert!(!paths.is_empty(), "{}: no file", t.path);
+        for p in paths {
+            let df = read_parquet(&p).unwrap();
+            let got: Vec<(String, DataType)> = df
+                .columns()
+                .iter()
+                .map(|c| (c.name().to_string(), c.dtype().clone()))
+                .collect();
+            let want: Vec<(String, DataType)> = t
+                .columns
+                .iter()
+                .map(|c| (c.name.to_string(), c.dtype.polars()))
+                .collect();
+            assert_eq!(got, want, "{}", p.display());
+            for c in t.columns.iter().filter(|c| !c.nullable) {
+                let nulls = df.column(c.name).unwrap().null_count();
+                assert_eq!(nulls, 0, "{}: {} has {nulls} nulls", p.display(), c.name);
+            }
+        }
     }
 }

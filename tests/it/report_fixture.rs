@@ -14,11 +14,12 @@
 //! - `markup`, when given, is planted in a beneficiary name, a rejected-row reason and a flag
 //!   reason (both languages), to test escaping.
 
+use khuyencong::contract::manifest::{Manifest, StageEntry};
+use khuyencong::contract::vocab::{Stage, StageStatus};
 use khuyencong::error::Result;
 use khuyencong::flags::FlagParams;
 use khuyencong::indicators::IndicatorParams;
 use khuyencong::io::write_parquet;
-use khuyencong::pipeline::manifest::{Manifest, StageEntry};
 use khuyencong::reference::Boundary;
 use khuyencong::table::TableBuilder;
 use std::collections::BTreeMap;
@@ -319,11 +320,10 @@ pub fn write_fixture_outputs(dir: &Path, boundary: Boundary, markup: Option<&str
 
     // The manifest as the pipeline writes it: the flags stage's entry carries its own parameter
     // type (defaults: 4 effective sectors, a small-grant share of 0.5).
-    let stage = |name: &str, parameters: serde_json::Value| StageEntry {
-        name: name.to_string(),
-        status: "ok".to_string(),
+    let stage = |name: Stage, parameters: serde_json::Value| StageEntry {
+        status: StageStatus::Ok,
         parameters,
-        ..Default::default()
+        ..StageEntry::new(name)
     };
     let manifest = Manifest {
         program: "khuyencong".to_string(),
@@ -333,11 +333,11 @@ pub fn write_fixture_outputs(dir: &Path, boundary: Boundary, markup: Option<&str
         synthetic: true,
         stages: vec![
             stage(
-                "indicators",
+                Stage::Indicators,
                 serde_json::json!({ "indicators": IndicatorParams::default() }),
             ),
             stage(
-                "flags",
+                Stage::Flags,
                 serde_json::json!({ "flags": FlagParams::default() }),
             ),
         ],

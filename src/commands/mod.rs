@@ -1,10 +1,18 @@
 //! The command line: argument definitions (clap derive; the doc comments are the help text),
-//! dispatch to the library, and how errors reach a person (one line first, then the causes)
-//! and a scheduled job (the exit code).
+//! dispatch to one module per command (`run`, `status`, `ingest`, `model`, `sample` with
+//! `simulate`), and how errors reach a person (one line first, then the causes) and a scheduled
+//! job (the exit code). Commands call the stages and the runner; no stage calls back here.
+
+mod ingest;
+mod model;
+mod run;
+mod sample;
+mod status;
+
+pub use ingest::run_ingest_command;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Links industrial extension (khuyến công) spending in Vietnam to rural industrial growth,
@@ -26,12 +34,6 @@ pub struct Cli {
 pub enum KindArg {
     Funding,
     Output,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum LangArg {
-    Vi,
-    En,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -61,7 +63,7 @@ pub enum Command {
         force: bool,
         /// Report language [default: the pipeline's `lang`, else vi].
         #[arg(long, value_enum)]
-        lang: Option<LangArg>,
+        lang: Option<crate::contract::vocab::Lang>,
         /// Wait up to this many seconds for another run holding the output folder's lock, then
         /// exit 4 [default: do not wait].
         #[arg(long, value_name = "SECONDS")]
@@ -199,77 +201,9 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             force,
             lang,
             wait,
-        } => {
-            let opts = crate::pipeline::RunOptions {
-                wait: wait.map(std::time::Duration::from_secs),
-                pipeline: pipeline.clone(),
-                out: out.clone(),
-                force: *force,
-                lang: lang.map(|l| match l {
-                    LangArg::Vi => "vi".into(),
-                    LangArg::En => "en".into(),
-                }),
-                progress: !cli.quiet && std::io::stderr().is_terminal(),
-            };
-            let summary = crate::pipeline::run(&opts)?;
-            let mut text = String::new();
-            for (stage, outcome) in &summary.stages {
-                use crate::pipeline::Outcome;
-                let line = match outcome {
-                    Outcome::Skipped => {
-                        format!("{stage:<11} skipped (inputs and parameters unchanged)")
-                    }
-                    Outcome::NotApplicable { reason } => {
-                        format!("{stage:<11} not applicable ({reason})")
-                    }
-                    Outcome::Ran {
-                        seconds,
-                        rows_out,
-                        rejected,
-                    } => {
-                        let rej = if *rejected > 0 {
-                            format!(", {rejected} rejected")
-                        } else {
-                            String::new()
-                        };
-                        format!("{stage:<11} done in {seconds:.2} s ({rows_out} rows out{rej})")
-                    }
-                };
-                text.push_str(&line);
-                text.push('\n');
-            }
-            text.push_str(&format!(
-                "outputs in {}",
-                summary.out_dir.join("report").join("index.html").display()
-            ));
-            Ok(text)
-        }
-        Command::Sample { out, seed } => {
-            let summary = crate::sample::generate(out, *seed)?;
-            Ok(format!("{summary:?}"))
-        }
-        Command::Simulate { reps, seed, doc } => {
-            if *reps == 0 {
-                return Err(Error::Usage("--reps must be at least 1".into()));
-            }
-            let table = crate::simulate::markdown(&crate::simulate::run(*reps, *seed));
-            if let Some(doc) = doc {
-                let text = std::fs::read_to_string(doc).map_err(|source| Error::Io {
-                    path: doc.clone(),
-                    source,
-                })?;
-                let new = crate::simulate::splice(&text, &table).ok_or_else(|| {
-                    Error::Usage(format!(
-                        "{}: no {} … {} markers to write the table between",
-                        doc.display(),
-                        crate::simulate::BEGIN,
-                        crate::simulate::END
-                    ))
-                })?;
-                crate::io::write_atomic(doc, new.as_bytes())?;
-            }
-            Ok(table)
-        }
+        } => run::run(pipeline, out.as_deref(), *force, *lang, *wait, cli.quiet),
+        Command::Sample { out, seed } => sample::sample(out, *seed),
+        Command::Simulate { reps, seed, doc } => sample::simulate(*reps, *seed, doc.as_deref()),
         Command::Ingest {
             file,
             kind,
@@ -277,7 +211,7 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             out,
             rejected,
             keys,
-        } => crate::ingest::run_ingest_command(
+        } => ingest::run_ingest_command(
             file,
             match kind {
                 KindArg::Funding => crate::ingest::Kind::Funding,
@@ -288,85 +222,12 @@ pub fn execute(cli: &Cli) -> Result<String, Error> {
             out.as_deref(),
             rejected.as_deref(),
         ),
-        Command::Model {
-            data,
-            formula,
-            weights,
-            panel_id,
-            ssc,
-            vcov,
-            fixef_rm,
-            format,
-            bootstrap,
-            draws,
-            ri,
-            ri_strata,
-            ri_draws,
-            seed,
-        } => crate::models::run_model_command(&crate::models::ModelCommand {
-            data: data.clone(),
-            formulas: formula.clone(),
-            vcov: vcov.clone(),
-            fixef_rm: match fixef_rm {
-                FixefRm::Singleton => "singleton",
-                FixefRm::None => "none",
-            }
-            .into(),
-            format: match format {
-                Format::Table => "table",
-                Format::Json => "json",
-            }
-            .into(),
-            weights: weights.clone(),
-            panel_id: panel_id.clone(),
-            ssc: ssc.clone(),
-            bootstrap: bootstrap.as_ref().map(|t| {
-                let mut b = crate::models::BootstrapSpec::new(t.clone());
-                b.draws = *draws;
-                b.seed = *seed;
-                b
-            }),
-            ri: ri.as_ref().map(|t| crate::models::RiSpec {
-                term: t.clone(),
-                strata: ri_strata.clone(),
-                permutations: *ri_draws,
-                seed: *seed,
-            }),
-        }),
+        Command::Model { .. } => model::model(&cli.command),
         Command::Status {
             pipeline,
             out,
-            json: true,
-        } => {
-            let report = crate::pipeline::status_report(pipeline, out.as_deref())?;
-            serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))
-        }
-        Command::Status {
-            pipeline,
-            out,
-            json: false,
-        } => {
-            let states = crate::pipeline::status(pipeline, out.as_deref())?;
-            let mut text = String::new();
-            for (stage, state) in states {
-                use crate::pipeline::StageState;
-                let s = match state {
-                    StageState::Fresh => "fresh".to_string(),
-                    StageState::NotApplicable(why) => format!("fresh, not applicable ({why})"),
-                    StageState::Stale(why) => format!("stale ({why})"),
-                    StageState::Failed(why) => format!("failed: {why}"),
-                    StageState::NeverRun => "never run".to_string(),
-                };
-                text.push_str(&format!("{stage:<11} {s}\n"));
-            }
-            if let Some(last) = crate::pipeline::status_report(pipeline, out.as_deref())?.last_run {
-                text.push_str(&format!(
-                    "last run    finished {} with exit code {}\n",
-                    last.finished, last.exit_code
-                ));
-            }
-            Ok(text.trim_end().to_string())
-        }
+            json,
+        } => status::status(pipeline, out.as_deref(), *json),
     }
 }
 
