@@ -461,6 +461,66 @@ pub const CONCENTRATION: TableSchema = TableSchema {
         ),
         c("gini", F64, "index", N, "Gini of grant sizes"),
         c("theil", F64, "index", N, "Theil of grant sizes"),
+        c(
+            "top_decile_share",
+            F64,
+            "share",
+            N,
+            "share of the money in the largest 10% of grants",
+        ),
+    ],
+};
+
+pub const NATIONAL: TableSchema = TableSchema {
+    path: "indicators/national.parquet",
+    section: "- `national.parquet`",
+    columns: &[
+        c("period_start", I32, "year", N, "first year with a grant"),
+        c("period_end", I32, "year", N, "last year with a grant"),
+        c("n_grants", I64, "grants", R, "grants in the years analysed"),
+        c(
+            "n_positive_grants",
+            I64,
+            "grants",
+            R,
+            "grants with an amount above zero",
+        ),
+        c("total_mvnd", F64, "mvnd", R, "spending"),
+        c(
+            "gini",
+            F64,
+            "index",
+            N,
+            "Gini of the positive grant amounts",
+        ),
+        c(
+            "top_decile_share",
+            F64,
+            "share",
+            N,
+            "share of the money in the largest 10% of positive grants",
+        ),
+    ],
+};
+
+pub const LORENZ: TableSchema = TableSchema {
+    path: "indicators/lorenz.parquet",
+    section: "- `lorenz.parquet`",
+    columns: &[
+        c(
+            "share_of_grants",
+            F64,
+            "share",
+            R,
+            "cumulative share of grants, smallest first",
+        ),
+        c(
+            "share_of_amount",
+            F64,
+            "share",
+            R,
+            "cumulative share of the money",
+        ),
     ],
 };
 
@@ -862,6 +922,8 @@ pub const TABLES: &[TableSchema] = &[
     INTENSITY,
     ACHIEVEMENT,
     CONCENTRATION,
+    NATIONAL,
+    LORENZ,
     COEFFICIENTS,
     EVENT_STUDY,
     PROVINCE_EFFECTS,
