@@ -86,3 +86,19 @@ fn no_source_file_is_over_1000_lines() {
         .collect();
     assert!(long.is_empty(), "split these files: {long:#?}");
 }
+
+#[test]
+fn the_architecture_page_places_every_module() {
+    let root = root();
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    let doc = std::fs::read_to_string(root.join("docs/ARCHITECTURE.md")).unwrap();
+    let unplaced: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+        .filter(|m| !doc.contains(&format!("`{m}/`")) && !doc.contains(&format!("`{m}.rs`")))
+        .collect();
+    assert!(
+        unplaced.is_empty(),
+        "docs/ARCHITECTURE.md does not say where these modules sit: {unplaced:?}"
+    );
+}
