@@ -17,10 +17,7 @@ pub fn simulate(reps: usize, seed: u64, doc: Option<&Path>) -> Result<String, Er
     }
     let table = crate::simulate::markdown(&crate::simulate::run(reps, seed));
     if let Some(doc) = doc {
-        let text = std::fs::read_to_string(doc).map_err(|source| Error::Io {
-            path: doc.to_path_buf(),
-            source,
-        })?;
+        let text = fs_err::read_to_string(doc)?;
         let new = crate::simulate::splice(&text, &table).ok_or_else(|| {
             Error::Usage(format!(
                 "{}: no {} … {} markers to write the table between",

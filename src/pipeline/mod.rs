@@ -106,7 +106,7 @@ impl RunLock {
     }
 
     fn try_acquire(out_dir: &Path) -> Result<RunLock> {
-        std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
+        fs_err::create_dir_all(out_dir)?;
         let path = out_dir.join(".lock");
         let file = std::fs::OpenOptions::new()
             .create(true)

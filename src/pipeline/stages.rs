@@ -447,7 +447,7 @@ impl Runner<'_> {
         if let Some(hash) = recorded
             && io::file_hash(&current).is_ok_and(|h| h == hash)
         {
-            let bytes = std::fs::read(&current).map_err(|e| Error::io(&current, e))?;
+            let bytes = fs_err::read(&current)?;
             io::write_atomic(&previous, &bytes)?;
         }
         if previous.exists() {
