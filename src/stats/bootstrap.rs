@@ -131,6 +131,52 @@ struct Pieces {
 }
 
 impl Pieces {
+    /// The cluster weights of draw `b` (every draw has its own generator, so the weights do not
+    /// depend on the order or the thread the draws run in).
+    fn weights_of(&self, b: usize, opts: &WildOptions, w: &mut [f64]) {
+        if self.enumerate {
+            for (h, wg) in w.iter_mut().enumerate() {
+                *wg = if (b >> h) & 1 == 1 { 1.0 } else { -1.0 };
+            }
+        } else {
+            let mut rng = Rng::new(opts.seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            for wg in w.iter_mut() {
+                *wg = opts.weights.draw(&mut rng);
+            }
+        }
+    }
+
+    /// One draw's bootstrap t numerator and the cluster terms of its variance, for the scores
+    /// `s` (G×k) and their projections `p` (G): num = Σ_h w_h p_h and th_h = w_h p_h − m_h·v
+    /// with v = A Σ_h w_h s_h. Returns num; `th` receives the G terms.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_terms(
+        &self,
+        w: &[f64],
+        s: &[f64],
+        p: &[f64],
+        sw: &mut [f64],
+        v: &mut [f64],
+        th: &mut [f64],
+    ) -> f64 {
+        let k = self.k;
+        sw.iter_mut().for_each(|x| *x = 0.0);
+        let mut num = 0.0;
+        for (h, sg) in s.chunks_exact(k).enumerate() {
+            num += w[h] * p[h];
+            for (acc, x) in sw.iter_mut().zip(sg) {
+                *acc += w[h] * x;
+            }
+        }
+        for (row, vi) in v.iter_mut().enumerate() {
+            *vi = dot(&self.a[row * k..(row + 1) * k], sw);
+        }
+        for (h, t) in th.iter_mut().enumerate() {
+            *t = w[h] * p[h] - dot(&self.m[h * k..(h + 1) * k], v);
+        }
+        num
+    }
+
     /// Symmetric bootstrap p-value at null r, and the observed unscaled t.
     fn p_value(&self, r: f64, opts: &WildOptions) -> (f64, f64) {
         let (g, k) = (self.g, self.k);
@@ -145,41 +191,88 @@ impl Pieces {
         let exceed: usize = (0..opts.draws)
             .into_par_iter()
             .map_init(
-                || (vec![0.0; g], vec![0.0; k], vec![0.0; k]),
-                |(w, sw, v), b| {
-                    if self.enumerate {
-                        for (h, wg) in w.iter_mut().enumerate() {
-                            *wg = if (b >> h) & 1 == 1 { 1.0 } else { -1.0 };
-                        }
-                    } else {
-                        let mut rng =
-                            Rng::new(opts.seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-                        for wg in w.iter_mut() {
-                            *wg = opts.weights.draw(&mut rng);
-                        }
-                    }
-                    sw.iter_mut().for_each(|x| *x = 0.0);
-                    let mut num = 0.0;
-                    for (h, sg) in s.chunks_exact(k).enumerate() {
-                        num += w[h] * p[h];
-                        for (acc, x) in sw.iter_mut().zip(sg) {
-                            *acc += w[h] * x;
-                        }
-                    }
-                    for (row, vi) in v.iter_mut().enumerate() {
-                        *vi = dot(&self.a[row * k..(row + 1) * k], sw);
-                    }
-                    let mut den = 0.0;
-                    for h in 0..g {
-                        let th = w[h] * p[h] - dot(&self.m[h * k..(h + 1) * k], v);
-                        den += th * th;
-                    }
+                || (vec![0.0; g], vec![0.0; k], vec![0.0; k], vec![0.0; g]),
+                |(w, sw, v, th), b| {
+                    self.weights_of(b, opts, w);
+                    let num = self.draw_terms(w, &s, &p, sw, v, th);
+                    let den: f64 = th.iter().map(|t| t * t).sum();
                     let t = num / den.sqrt();
                     usize::from(t.abs() >= t_obs.abs() * (1.0 - 1e-12))
                 },
             )
             .sum();
         (exceed as f64 / opts.draws as f64, t_obs)
+    }
+}
+
+/// Every draw's pieces for the confidence interval, computed once. The scores are linear in the
+/// null r (s_h(r) = s0_h − r s1_h), hence so are a draw's numerator and cluster terms:
+/// num(r) = n0 − r n1 and th_h(r) = t0_h − r t1_h. Testing a new r then costs O(G) per draw
+/// instead of O(G·k + k²), which is what makes the ~60 tests of the test inversion cheap.
+struct DrawCache {
+    g: usize,
+    /// Per draw: n0, n1.
+    num: Vec<[f64; 2]>,
+    /// Per draw, G values each: t0 and t1.
+    t0: Vec<f64>,
+    t1: Vec<f64>,
+}
+
+/// Largest draws × clusters for which the interval's per-draw pieces are kept in memory (two
+/// f64 per cell: 256 MiB); beyond it every test recomputes its draws.
+const CACHE_CELLS: usize = 1 << 24;
+
+impl DrawCache {
+    fn new(pieces: &Pieces, opts: &WildOptions) -> Option<DrawCache> {
+        let (g, k) = (pieces.g, pieces.k);
+        if opts.draws.checked_mul(g).is_none_or(|c| c > CACHE_CELLS) {
+            return None;
+        }
+        let p0: Vec<f64> = pieces
+            .s0
+            .chunks_exact(k)
+            .map(|sg| dot(&pieces.aj, sg))
+            .collect();
+        let p1: Vec<f64> = pieces
+            .s1
+            .chunks_exact(k)
+            .map(|sg| dot(&pieces.aj, sg))
+            .collect();
+        let mut num = vec![[0.0; 2]; opts.draws];
+        let mut t0 = vec![0.0; opts.draws * g];
+        let mut t1 = vec![0.0; opts.draws * g];
+        num.par_iter_mut()
+            .zip(t0.par_chunks_mut(g))
+            .zip(t1.par_chunks_mut(g))
+            .enumerate()
+            .for_each_init(
+                || (vec![0.0; g], vec![0.0; k], vec![0.0; k]),
+                |(w, sw, v), (b, ((n, t0), t1))| {
+                    pieces.weights_of(b, opts, w);
+                    n[0] = pieces.draw_terms(w, &pieces.s0, &p0, sw, v, t0);
+                    n[1] = pieces.draw_terms(w, &pieces.s1, &p1, sw, v, t1);
+                },
+            );
+        Some(DrawCache { g, num, t0, t1 })
+    }
+
+    /// As `Pieces::p_value` at null r, from the cached pieces.
+    fn p_value(&self, pieces: &Pieces, r: f64) -> f64 {
+        let t_obs = (pieces.beta_j - r) / pieces.se_obs_unscaled;
+        let thresh = t_obs.abs() * (1.0 - 1e-12);
+        let g = self.g;
+        let exceed: usize = self
+            .num
+            .par_iter()
+            .zip(self.t0.par_chunks(g))
+            .zip(self.t1.par_chunks(g))
+            .map(|((n, t0), t1)| {
+                let num = n[0] - r * n[1];
+                let den: f64 = t0.iter().zip(t1).map(|(a, b)| (a - r * b).powi(2)).sum();
+                usize::from((num / den.sqrt()).abs() >= thresh)
+            })
+            .sum();
+        exceed as f64 / self.num.len() as f64
     }
 }
 
@@ -319,7 +412,14 @@ pub fn wild_cluster(
     let (mut lo, mut hi) = (f64::NAN, f64::NAN);
     if opts.conf_int {
         let se = se_obs_unscaled * scale;
-        let accept = |r: f64| pieces.p_value(r, opts).0 > opts.alpha;
+        let cache = DrawCache::new(&pieces, opts);
+        let accept = |r: f64| {
+            let p = match &cache {
+                Some(c) => c.p_value(&pieces, r),
+                None => pieces.p_value(r, opts).0,
+            };
+            p > opts.alpha
+        };
         lo = invert(&accept, beta[j], -se);
         hi = invert(&accept, beta[j], se);
     }
