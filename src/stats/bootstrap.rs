@@ -216,6 +216,8 @@ struct DrawCache {
     /// Per draw, G values each: t0 and t1.
     t0: Vec<f64>,
     t1: Vec<f64>,
+    /// Every s1 score is finite (then 0·s1 = 0 and the cache at r = 0 is exact).
+    finite: bool,
 }
 
 /// Largest draws × clusters for which the interval's per-draw pieces are kept in memory (two
@@ -253,7 +255,31 @@ impl DrawCache {
                     n[1] = pieces.draw_terms(w, &pieces.s1, &p1, sw, v, t1);
                 },
             );
-        Some(DrawCache { g, num, t0, t1 })
+        let finite = pieces.s1.iter().all(|v| v.is_finite());
+        Some(DrawCache {
+            g,
+            num,
+            t0,
+            t1,
+            finite,
+        })
+    }
+
+    /// The p-value at a null of zero, with the same operations as `Pieces::p_value` (the
+    /// variance summed in cluster order), so the same bits.
+    fn p_value_at_zero(&self, pieces: &Pieces) -> f64 {
+        let t_obs = pieces.beta_j / pieces.se_obs_unscaled;
+        let thresh = t_obs.abs() * (1.0 - 1e-12);
+        let exceed: usize = self
+            .num
+            .par_iter()
+            .zip(self.t0.par_chunks(self.g))
+            .map(|(n, t0)| {
+                let den: f64 = t0.iter().map(|t| t * t).sum();
+                usize::from((n[0] / den.sqrt()).abs() >= thresh)
+            })
+            .sum();
+        exceed as f64 / self.num.len() as f64
     }
 
     /// As `Pieces::p_value` at null r, from the cached pieces.
@@ -419,14 +445,23 @@ pub fn wild_cluster(
     let opts = &opts;
     let gf = g as f64;
     let scale = (gf / (gf - 1.0)).sqrt();
-    let (p_value, _) = pieces.p_value(opts.null, opts);
+    // The interval's cache holds, at r = 0, exactly the numbers a draw computes for the p-value
+    // (s0 − 0·s1 = s0), so a null of zero takes its p-value from the cache.
+    let cache = if opts.conf_int {
+        DrawCache::new(&pieces, opts)
+    } else {
+        None
+    };
+    let p_value = match &cache {
+        Some(c) if opts.null == 0.0 && c.finite => c.p_value_at_zero(&pieces),
+        _ => pieces.p_value(opts.null, opts).0,
+    };
     let statistic = official
         .term(term)
         .map_or(f64::NAN, |t| (t.estimate - opts.null) / t.std_error);
     let (mut lo, mut hi) = (f64::NAN, f64::NAN);
     if opts.conf_int {
         let se = se_obs_unscaled * scale;
-        let cache = DrawCache::new(&pieces, opts);
         let accept = |r: f64| {
             let p = match &cache {
                 Some(c) => c.p_value(&pieces, r),
@@ -537,6 +572,36 @@ mod tests {
             opts,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_thread_count_or_the_interval_cache() {
+        let (y, x, c) = panel(4, 15, 12, 0.3);
+        let opts = WildOptions {
+            draws: 999,
+            ..Default::default()
+        };
+        let pool = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        };
+        let one = pool(1).install(|| run(&y, &x, &c, &opts));
+        let two = pool(2).install(|| run(&y, &x, &c, &opts));
+        assert_eq!(one, two);
+        assert!(one.conf_low < one.estimate && one.estimate < one.conf_high);
+        // The p-value taken from the interval's cache is the one every draw computes afresh.
+        let plain = run(
+            &y,
+            &x,
+            &c,
+            &WildOptions {
+                conf_int: false,
+                ..opts.clone()
+            },
+        );
+        assert_eq!(plain.p_value, one.p_value);
     }
 
     #[test]

@@ -428,6 +428,7 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
     })
 }
 
+#[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     // Four accumulators keep the sum vectorisable without changing the answer beyond rounding.
     let mut s = [0.0f64; 4];

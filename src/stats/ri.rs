@@ -474,6 +474,20 @@ mod tests {
     }
 
     #[test]
+    fn results_do_not_depend_on_the_thread_count() {
+        let pool = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        };
+        let one = pool(1).install(|| run(3, 0.2, 199));
+        let two = pool(2).install(|| run(3, 0.2, 199));
+        assert_eq!(one, two);
+        assert!(!one.exact && one.permutations == 199);
+    }
+
+    #[test]
     fn estimate_equals_feols_and_planted_effect_is_found() {
         let (y, d, unit, time) = data(3, 20, 5, 1.5);
         let spec = FeolsSpec::new(
