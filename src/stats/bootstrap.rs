@@ -10,7 +10,9 @@
 //! is linear, a draw costs O(G·k) with the cluster-level scores precomputed, so 9,999 draws are
 //! cheap. The p-value is symmetric: share of draws with |t*| ≥ |t|. The interval collects the r
 //! whose p-value exceeds α, found by bisection on each side of the estimate with the same draws
-//! for every r (so the p-value is a deterministic function of r).
+//! for every r (so the p-value is a deterministic function of r). A draw's numerator and cluster
+//! terms are linear in r, so they are computed once per draw (`DrawCache`) and each of the
+//! interval's ~60 tests costs O(G) per draw.
 //!
 //! Draw b uses its own generator seeded from (seed, b), so results do not depend on the number
 //! of threads. With Rademacher weights and 2^G ≤ draws (few clusters), every sign pattern is used
@@ -77,7 +79,7 @@ pub struct WildOptions {
     pub null: f64,
     /// 1 − confidence level of the interval.
     pub alpha: f64,
-    /// Whether to invert the test for an interval (costs about 60 more passes over the draws).
+    /// Whether to invert the test for an interval (about 60 more tests, each O(G) per draw).
     pub conf_int: bool,
 }
 
