@@ -3,7 +3,8 @@
 # memory of (1) `khuyencong ingest` of a long funding CSV, (2) a whole pipeline run whose funding
 # file has that many rows (ingest, validation and the panel stage timed from the manifest; the
 # output table is the bundled sample's), (3) `khuyencong model` on a firm panel of that many
-# rows (y ~ x1 + x2 | firm_id + year, clustered by province). Each measured three times; the
+# rows (y ~ x1 + x2 | firm_id + year, clustered by province), (4) the same model with a third
+# fixed effect, province_code^year (a firm panel's usual three). Each measured three times; the
 # median is printed, with rows per second, as the Markdown table docs/SCALE.md quotes.
 #
 #   PYTHON=.venv/bin/python scripts/bench_scale.sh [WORKDIR]
@@ -69,13 +70,17 @@ PY
         fi
         time_it "model_${ROWS}" "$BIN" model --data "$PANEL" --formula "y ~ x1 + x2 | firm_id + year" \
             --vcov cluster:province_code --format json
+        time_it "model3_${ROWS}" "$BIN" model --data "$PANEL" \
+            --formula "y ~ x1 + x2 | firm_id + year + province_code^year" \
+            --vcov cluster:province_code --format json
     done
-    for job in ingest pipeline model; do
+    for job in ingest pipeline model model3; do
         [ -f "$WORK/${job}_${ROWS}.times" ] || continue
         wall=$(cut -d' ' -f1 "$WORK/${job}_${ROWS}.times" | median)
         rss=$(cut -d' ' -f2 "$WORK/${job}_${ROWS}.times" | median)
         label="$job"
         [ "$job" = pipeline ] && label="pipeline run (all stages)"
+        [ "$job" = model3 ] && label="model, three fixed effects"
         printf '| %s | %s | %.2f s | %s | %.0f MiB |\n' "$label" "$ROWS" "$wall" \
             "$(awk -v r="$ROWS" -v w="$wall" 'BEGIN {printf "%.2f M", r / w / 1e6}')" \
             "$(echo "$rss / 1024" | bc -l)"

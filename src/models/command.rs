@@ -44,6 +44,28 @@ pub fn parse_panel_id(text: &str) -> Result<(String, String)> {
     }
 }
 
+/// Every column the command uses: those of its formulas, the cluster, weight and panel
+/// columns, and randomization inference's strata. Only these are read from a Parquet file.
+fn needed_columns(cmd: &ModelCommand, vcov: &VcovSpec) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for f in &cmd.formulas {
+        out.extend(formula::parse(f)?.columns());
+    }
+    if let VcovSpec::Cluster(c) = vcov {
+        out.extend(c.iter().cloned());
+    }
+    out.extend(cmd.weights.iter().cloned());
+    out.extend(cmd.bootstrap.iter().filter_map(|b| b.cluster.clone()));
+    if let Some(p) = &cmd.panel_id {
+        let (u, t) = parse_panel_id(p)?;
+        out.extend([u, t]);
+    }
+    if let Some(ri) = &cmd.ri {
+        out.extend(ri.strata.iter().cloned());
+    }
+    Ok(out)
+}
+
 /// `khuyencong model`: reads the data, fits each formula, and returns the text to print: one
 /// side-by-side table, or JSON (an object for one formula, an array for several).
 pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
@@ -71,7 +93,8 @@ pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
         formula::parse(f)?;
     }
     let clock = std::time::Instant::now();
-    let df = read_table(&cmd.data)?;
+    let needed = needed_columns(cmd, &vcov)?;
+    let df = data::read_table_columns(&cmd.data, Some(&needed))?;
     tracing::debug!(
         rows = df.height(),
         secs = clock.elapsed().as_secs_f64(),
@@ -113,7 +136,8 @@ pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
     let mut results = Vec::with_capacity(cmd.formulas.len());
     if cmd.formulas.len() == 1 && !has_sunab(&formula::parse(&cmd.formulas[0])?) {
         let md = model_data(&df, &cmd.formulas[0], &opts)?;
-        // The model holds its own columns now; the table's memory can go before the numerics.
+        // The model holds its own columns now; the table's memory can go before the numerics
+        // (randomization inference reads it again afterwards).
         drop(df);
         tracing::debug!(
             secs = clock.elapsed().as_secs_f64(),
@@ -140,7 +164,7 @@ pub fn run_model_command(cmd: &ModelCommand) -> Result<String> {
                 ));
             }
         };
-        let df = read_table(&cmd.data)?;
+        let df = data::read_table_columns(&cmd.data, Some(&needed))?;
         let time = opts.panel_id.as_ref().map(|(_, t)| t.as_str());
         results[0].ri = Some(randomization_inference_within(
             &df,

@@ -14,15 +14,22 @@ pub const MISSING_CODE: u32 = u32::MAX;
 /// Reads a CSV or Parquet file (by content: Parquet files start with `PAR1`). Columns whose
 /// names end in `_code` are read as text so that "01" stays "01".
 pub fn read_table(path: &Path) -> Result<DataFrame> {
+    read_table_columns(path, None)
+}
+
+/// As `read_table`, reading from a Parquet file only `columns` (projection pushdown: the other
+/// columns are never decoded) when every one of them is in the file; otherwise, and for CSV,
+/// the whole table, so that an unknown column is reported with the columns the data has.
+pub fn read_table_columns(path: &Path, columns: Option<&[String]>) -> Result<DataFrame> {
     let mut magic = [0u8; 4];
     let is_parquet = {
         let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         f.read(&mut magic).map_err(|e| Error::io(path, e))? == 4 && &magic == b"PAR1"
     };
-    let mut df = if is_parquet {
-        crate::io::read_parquet(path)?
-    } else {
-        read_csv(path)?
+    let mut df = match (is_parquet, columns) {
+        (true, Some(cols)) => read_parquet_columns(path, cols)?,
+        (true, None) => crate::io::read_parquet(path)?,
+        (false, _) => read_csv(path)?,
     };
     let code_cols: Vec<String> = df
         .get_column_names()
@@ -45,6 +52,26 @@ pub fn read_table(path: &Path) -> Result<DataFrame> {
         }
     }
     Ok(df)
+}
+
+fn read_parquet_columns(path: &Path, columns: &[String]) -> Result<DataFrame> {
+    let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
+    let schema = ParquetReader::new(open()?)
+        .schema()
+        .ctx(|| format!("cannot read {} as Parquet", path.display()))?;
+    let mut wanted: Vec<String> = Vec::new();
+    for c in columns {
+        if !schema.contains(c.as_str()) {
+            return crate::io::read_parquet(path);
+        }
+        if !wanted.contains(c) {
+            wanted.push(c.clone());
+        }
+    }
+    ParquetReader::new(open()?)
+        .with_columns(Some(wanted))
+        .finish()
+        .ctx(|| format!("cannot read {} as Parquet", path.display()))
 }
 
 fn read_csv(path: &Path) -> Result<DataFrame> {
@@ -162,6 +189,44 @@ pub fn groups(df: &DataFrame, name: &str) -> Result<Coded> {
         }
     }
     Ok(Coded { codes, labels })
+}
+
+/// Group codes of a column without labels, for fixed effects and clusters: equal values share a
+/// code, distinct values have distinct codes, missing values get `MISSING_CODE`. The numbering
+/// is not that of `groups` (integers in a compact range are coded as their offset from the
+/// smallest, with no lookup at all); the `stats` engine re-codes densely in order of first
+/// appearance, so its results do not depend on the numbering.
+pub fn group_codes(df: &DataFrame, name: &str) -> Result<Vec<u32>> {
+    let col = df
+        .column(name)
+        .map_err(|_| Error::Model(format!("no column named {name}")))?;
+    if col.dtype().is_integer() {
+        let c = col
+            .cast(&DataType::Int64)
+            .ctx(|| format!("column {name} cannot be read as integers"))?;
+        let ca = c.i64().ctx(|| format!("column {name} is not integer"))?;
+        let n = ca.len();
+        if let (Some(min), Some(max)) = (ca.min(), ca.max()) {
+            let span = (max as i128 - min as i128) as u128;
+            if span < (4 * n as u128).max(1024).min(u32::MAX as u128) {
+                let mut codes = Vec::with_capacity(n);
+                for arr in ca.downcast_iter() {
+                    let offset = |x: i64| (x as i128 - min as i128) as u32;
+                    match arr.validity().filter(|v| v.unset_bits() > 0) {
+                        None => codes.extend(arr.values().iter().map(|&x| offset(x))),
+                        Some(valid) => codes.extend(
+                            arr.values()
+                                .iter()
+                                .zip(valid.iter())
+                                .map(|(&x, ok)| if ok { offset(x) } else { MISSING_CODE }),
+                        ),
+                    }
+                }
+                return Ok(codes);
+            }
+        }
+    }
+    Ok(groups(df, name)?.codes)
 }
 
 fn code_ints(ca: &Int64Chunked) -> Coded {

@@ -389,10 +389,17 @@ fn unknown_column(df: &DataFrame, formula: &Formula, name: &str) -> Error {
 }
 
 pub(crate) fn combine_codes(parts: &[Coded]) -> Vec<u32> {
-    let mut codes = parts[0].codes.clone();
-    for p in &parts[1..] {
+    combine_code_columns(parts.iter().map(|p| p.codes.clone()).collect())
+}
+
+/// The interaction of group-code columns (one column: itself, not copied): equal tuples share
+/// a code, and a row missing any part is missing.
+fn combine_code_columns(mut parts: Vec<Vec<u32>>) -> Vec<u32> {
+    let rest = parts.split_off(1.min(parts.len()));
+    let mut codes = parts.pop().unwrap_or_default();
+    for p in &rest {
         let mut map = std::collections::HashMap::new();
-        for (c, &d) in codes.iter_mut().zip(&p.codes) {
+        for (c, &d) in codes.iter_mut().zip(p) {
             if *c == MISSING_CODE || d == MISSING_CODE {
                 *c = MISSING_CODE;
                 continue;
@@ -472,6 +479,48 @@ fn indicator_columns(
     Ok(out)
 }
 
+/// The outcome and the regressor columns of a formula (terms checked to be distinct).
+#[allow(clippy::type_complexity)]
+fn numeric_columns(
+    df: &DataFrame,
+    formula: &Formula,
+    opts: &ModelOptions,
+) -> Result<(Vec<f64>, Vec<(String, Vec<f64>)>)> {
+    let y = data::numeric(df, &formula.lhs)?;
+    let needs_panel = formula
+        .rhs
+        .iter()
+        .any(|t| matches!(t, RhsTerm::Numeric(e) if e.has_lag()));
+    let panel = match (&opts.panel_id, needs_panel) {
+        (Some((u, t)), true) => Some(expr::PanelIndex::new(df, u, t)?),
+        _ => None,
+    };
+    let mut x: Vec<(String, Vec<f64>)> = Vec::new();
+    for t in &formula.rhs {
+        match t {
+            RhsTerm::Numeric(e) => x.push((e.name(), expr::eval(e, df, panel.as_ref())?)),
+            RhsTerm::Var(v) => x.push((v.clone(), data::numeric(df, v)?)),
+            RhsTerm::SunAb { .. } => {
+                return Err(Error::Model(
+                    "sunab() is fitted by fit_formula, not as a column".into(),
+                ));
+            }
+            RhsTerm::Indicator { var, by, refs } => {
+                x.extend(indicator_columns(df, var, by.as_deref(), refs)?)
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (n, _) in &x {
+        if !seen.insert(n.as_str()) {
+            return Err(Error::Model(format!(
+                "term {n} appears twice in the formula"
+            )));
+        }
+    }
+    Ok((y, x))
+}
+
 /// Builds the numeric problem: checks every column exists, reads values, marks missing rows.
 pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Result<ModelData> {
     let formula = formula::parse(formula_text)?;
@@ -497,51 +546,31 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
             )));
         }
     }
-    let y = data::numeric(df, &formula.lhs)?;
-    let needs_panel = formula
-        .rhs
-        .iter()
-        .any(|t| matches!(t, RhsTerm::Numeric(e) if e.has_lag()));
-    let panel = match (&opts.panel_id, needs_panel) {
-        (Some((u, t)), true) => Some(expr::PanelIndex::new(df, u, t)?),
-        _ => None,
-    };
-    let mut x: Vec<(String, Vec<f64>)> = Vec::new();
-    for t in &formula.rhs {
-        match t {
-            RhsTerm::Numeric(e) => x.push((e.name(), expr::eval(e, df, panel.as_ref())?)),
-            RhsTerm::Var(v) => x.push((v.clone(), data::numeric(df, v)?)),
-            RhsTerm::SunAb { .. } => {
-                return Err(Error::Model(
-                    "sunab() is fitted by fit_formula, not as a column".into(),
-                ));
-            }
-            RhsTerm::Indicator { var, by, refs } => {
-                x.extend(indicator_columns(df, var, by.as_deref(), refs)?)
-            }
-        }
-    }
-    {
-        let mut seen = std::collections::HashSet::new();
-        for (n, _) in &x {
-            if !seen.insert(n.as_str()) {
-                return Err(Error::Model(format!(
-                    "term {n} appears twice in the formula"
-                )));
-            }
-        }
-    }
+    // The numeric columns and the group codes are independent: read them on two threads.
+    let (numeric, grouped) = rayon::join(
+        || numeric_columns(df, &formula, opts),
+        || -> Vec<Result<Vec<u32>>> {
+            use rayon::prelude::*;
+            let names: Vec<&str> = formula
+                .fixed_effects
+                .iter()
+                .flatten()
+                .chain(&cluster_names)
+                .map(String::as_str)
+                .collect();
+            names.par_iter().map(|c| data::group_codes(df, c)).collect()
+        },
+    );
+    let (y, x) = numeric?;
+    let mut grouped = grouped.into_iter();
     let mut fe = Vec::new();
     for parts in &formula.fixed_effects {
-        let coded: Vec<Coded> = parts
-            .iter()
-            .map(|p| data::groups(df, p))
-            .collect::<Result<_>>()?;
-        fe.push((Formula::fe_name(parts), combine_codes(&coded)));
+        let coded: Vec<Vec<u32>> = grouped.by_ref().take(parts.len()).collect::<Result<_>>()?;
+        fe.push((Formula::fe_name(parts), combine_code_columns(coded)));
     }
     let mut clusters = Vec::new();
-    for c in &cluster_names {
-        clusters.push((c.clone(), data::groups(df, c)?.codes));
+    for (c, codes) in cluster_names.iter().zip(grouped) {
+        clusters.push((c.clone(), codes?));
     }
     let weights = match &opts.weights {
         None => None,
@@ -568,20 +597,27 @@ pub fn model_data(df: &DataFrame, formula_text: &str, opts: &ModelOptions) -> Re
             Some(v)
         }
     };
+    // Column by column (each pass vectorises), the same rows as testing every column per row.
     let n = y.len();
     let mut complete = vec![true; n];
-    let mut missing = 0;
-    for (i, ok) in complete.iter_mut().enumerate() {
-        let bad = y[i].is_nan()
-            || x.iter().any(|(_, v)| v[i].is_nan())
-            || fe.iter().any(|(_, c)| c[i] == MISSING_CODE)
-            || clusters.iter().any(|(_, c)| c[i] == MISSING_CODE)
-            || weights.as_ref().is_some_and(|w| w[i].is_nan());
-        if bad {
-            *ok = false;
-            missing += 1;
+    let mut mark_f64 = |v: &[f64]| {
+        for (ok, x) in complete.iter_mut().zip(v) {
+            *ok &= !x.is_nan();
+        }
+    };
+    mark_f64(&y);
+    for (_, v) in &x {
+        mark_f64(v);
+    }
+    if let Some(w) = &weights {
+        mark_f64(w);
+    }
+    for (_, c) in fe.iter().chain(&clusters) {
+        for (ok, &code) in complete.iter_mut().zip(c) {
+            *ok &= code != MISSING_CODE;
         }
     }
+    let missing = complete.iter().filter(|ok| !**ok).count();
     Ok(ModelData {
         formula,
         y,

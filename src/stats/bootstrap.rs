@@ -10,7 +10,9 @@
 //! is linear, a draw costs O(G·k) with the cluster-level scores precomputed, so 9,999 draws are
 //! cheap. The p-value is symmetric: share of draws with |t*| ≥ |t|. The interval collects the r
 //! whose p-value exceeds α, found by bisection on each side of the estimate with the same draws
-//! for every r (so the p-value is a deterministic function of r).
+//! for every r (so the p-value is a deterministic function of r). A draw's numerator and cluster
+//! terms are linear in r, so they are computed once per draw (`DrawCache`) and each of the
+//! interval's ~60 tests costs O(G) per draw.
 //!
 //! Draw b uses its own generator seeded from (seed, b), so results do not depend on the number
 //! of threads. With Rademacher weights and 2^G ≤ draws (few clusters), every sign pattern is used
@@ -69,7 +71,7 @@ pub struct WildOptions {
     pub null: f64,
     /// 1 − confidence level of the interval.
     pub alpha: f64,
-    /// Whether to invert the test for an interval (costs about 60 more passes over the draws).
+    /// Whether to invert the test for an interval (about 60 more tests, each O(G) per draw).
     pub conf_int: bool,
 }
 
@@ -123,6 +125,52 @@ struct Pieces {
 }
 
 impl Pieces {
+    /// The cluster weights of draw `b` (every draw has its own generator, so the weights do not
+    /// depend on the order or the thread the draws run in).
+    fn weights_of(&self, b: usize, opts: &WildOptions, w: &mut [f64]) {
+        if self.enumerate {
+            for (h, wg) in w.iter_mut().enumerate() {
+                *wg = if (b >> h) & 1 == 1 { 1.0 } else { -1.0 };
+            }
+        } else {
+            let mut rng = Rng::new(opts.seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            for wg in w.iter_mut() {
+                *wg = opts.weights.draw(&mut rng);
+            }
+        }
+    }
+
+    /// One draw's bootstrap t numerator and the cluster terms of its variance, for the scores
+    /// `s` (G×k) and their projections `p` (G): num = Σ_h w_h p_h and th_h = w_h p_h − m_h·v
+    /// with v = A Σ_h w_h s_h. Returns num; `th` receives the G terms.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_terms(
+        &self,
+        w: &[f64],
+        s: &[f64],
+        p: &[f64],
+        sw: &mut [f64],
+        v: &mut [f64],
+        th: &mut [f64],
+    ) -> f64 {
+        let k = self.k;
+        sw.iter_mut().for_each(|x| *x = 0.0);
+        let mut num = 0.0;
+        for (h, sg) in s.chunks_exact(k).enumerate() {
+            num += w[h] * p[h];
+            for (acc, x) in sw.iter_mut().zip(sg) {
+                *acc += w[h] * x;
+            }
+        }
+        for (row, vi) in v.iter_mut().enumerate() {
+            *vi = dot(&self.a[row * k..(row + 1) * k], sw);
+        }
+        for (h, t) in th.iter_mut().enumerate() {
+            *t = w[h] * p[h] - dot(&self.m[h * k..(h + 1) * k], v);
+        }
+        num
+    }
+
     /// Symmetric bootstrap p-value at null r, and the observed unscaled t.
     fn p_value(&self, r: f64, opts: &WildOptions) -> (f64, f64) {
         let (g, k) = (self.g, self.k);
@@ -137,41 +185,128 @@ impl Pieces {
         let exceed: usize = (0..opts.draws)
             .into_par_iter()
             .map_init(
-                || (vec![0.0; g], vec![0.0; k], vec![0.0; k]),
-                |(w, sw, v), b| {
-                    if self.enumerate {
-                        for (h, wg) in w.iter_mut().enumerate() {
-                            *wg = if (b >> h) & 1 == 1 { 1.0 } else { -1.0 };
-                        }
-                    } else {
-                        let mut rng =
-                            Rng::new(opts.seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-                        for wg in w.iter_mut() {
-                            *wg = opts.weights.draw(&mut rng);
-                        }
-                    }
-                    sw.iter_mut().for_each(|x| *x = 0.0);
-                    let mut num = 0.0;
-                    for (h, sg) in s.chunks_exact(k).enumerate() {
-                        num += w[h] * p[h];
-                        for (acc, x) in sw.iter_mut().zip(sg) {
-                            *acc += w[h] * x;
-                        }
-                    }
-                    for (row, vi) in v.iter_mut().enumerate() {
-                        *vi = dot(&self.a[row * k..(row + 1) * k], sw);
-                    }
-                    let mut den = 0.0;
-                    for h in 0..g {
-                        let th = w[h] * p[h] - dot(&self.m[h * k..(h + 1) * k], v);
-                        den += th * th;
-                    }
+                || (vec![0.0; g], vec![0.0; k], vec![0.0; k], vec![0.0; g]),
+                |(w, sw, v, th), b| {
+                    self.weights_of(b, opts, w);
+                    let num = self.draw_terms(w, &s, &p, sw, v, th);
+                    let den: f64 = th.iter().map(|t| t * t).sum();
                     let t = num / den.sqrt();
                     usize::from(t.abs() >= t_obs.abs() * (1.0 - 1e-12))
                 },
             )
             .sum();
         (exceed as f64 / opts.draws as f64, t_obs)
+    }
+}
+
+/// Every draw's pieces for the confidence interval, computed once. The scores are linear in the
+/// null r (s_h(r) = s0_h − r s1_h), hence so are a draw's numerator and cluster terms:
+/// num(r) = n0 − r n1 and th_h(r) = t0_h − r t1_h. Testing a new r then costs O(G) per draw
+/// instead of O(G·k + k²), which is what makes the ~60 tests of the test inversion cheap.
+struct DrawCache {
+    g: usize,
+    /// Per draw: n0, n1.
+    num: Vec<[f64; 2]>,
+    /// Per draw, G values each: t0 and t1.
+    t0: Vec<f64>,
+    t1: Vec<f64>,
+    /// Every s1 score is finite (then 0·s1 = 0 and the cache at r = 0 is exact).
+    finite: bool,
+}
+
+/// Largest draws × clusters for which the interval's per-draw pieces are kept in memory (two
+/// f64 per cell: 256 MiB); beyond it every test recomputes its draws.
+const CACHE_CELLS: usize = 1 << 24;
+
+impl DrawCache {
+    fn new(pieces: &Pieces, opts: &WildOptions) -> Option<DrawCache> {
+        let (g, k) = (pieces.g, pieces.k);
+        if opts.draws.checked_mul(g).is_none_or(|c| c > CACHE_CELLS) {
+            return None;
+        }
+        let p0: Vec<f64> = pieces
+            .s0
+            .chunks_exact(k)
+            .map(|sg| dot(&pieces.aj, sg))
+            .collect();
+        let p1: Vec<f64> = pieces
+            .s1
+            .chunks_exact(k)
+            .map(|sg| dot(&pieces.aj, sg))
+            .collect();
+        let mut num = vec![[0.0; 2]; opts.draws];
+        let mut t0 = vec![0.0; opts.draws * g];
+        let mut t1 = vec![0.0; opts.draws * g];
+        num.par_iter_mut()
+            .zip(t0.par_chunks_mut(g))
+            .zip(t1.par_chunks_mut(g))
+            .enumerate()
+            .for_each_init(
+                || (vec![0.0; g], vec![0.0; k], vec![0.0; k]),
+                |(w, sw, v), (b, ((n, t0), t1))| {
+                    pieces.weights_of(b, opts, w);
+                    n[0] = pieces.draw_terms(w, &pieces.s0, &p0, sw, v, t0);
+                    n[1] = pieces.draw_terms(w, &pieces.s1, &p1, sw, v, t1);
+                },
+            );
+        let finite = pieces.s1.iter().all(|v| v.is_finite());
+        Some(DrawCache {
+            g,
+            num,
+            t0,
+            t1,
+            finite,
+        })
+    }
+
+    /// The p-value at a null of zero, with the same operations as `Pieces::p_value` (the
+    /// variance summed in cluster order), so the same bits.
+    fn p_value_at_zero(&self, pieces: &Pieces) -> f64 {
+        let t_obs = pieces.beta_j / pieces.se_obs_unscaled;
+        let thresh = t_obs.abs() * (1.0 - 1e-12);
+        let exceed: usize = self
+            .num
+            .par_iter()
+            .zip(self.t0.par_chunks(self.g))
+            .map(|(n, t0)| {
+                let den: f64 = t0.iter().map(|t| t * t).sum();
+                usize::from((n[0] / den.sqrt()).abs() >= thresh)
+            })
+            .sum();
+        exceed as f64 / self.num.len() as f64
+    }
+
+    /// As `Pieces::p_value` at null r, from the cached pieces.
+    fn p_value(&self, pieces: &Pieces, r: f64) -> f64 {
+        let t_obs = (pieces.beta_j - r) / pieces.se_obs_unscaled;
+        let thresh = t_obs.abs() * (1.0 - 1e-12);
+        let g = self.g;
+        let exceed: usize = self
+            .num
+            .par_iter()
+            .zip(self.t0.par_chunks(g))
+            .zip(self.t1.par_chunks(g))
+            .map(|((n, t0), t1)| {
+                let num = n[0] - r * n[1];
+                // Four partial sums: the loop vectorises (a draw's G terms are summed in a
+                // different order than `Pieces::p_value` does, a difference of rounding only).
+                let mut acc = [0.0f64; 4];
+                let (c0, c1) = (t0.chunks_exact(4), t1.chunks_exact(4));
+                let (r0, r1) = (c0.remainder(), c1.remainder());
+                for (a, b) in c0.zip(c1) {
+                    for l in 0..4 {
+                        let d = a[l] - r * b[l];
+                        acc[l] += d * d;
+                    }
+                }
+                let mut den = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+                for (a, b) in r0.iter().zip(r1) {
+                    den += (a - r * b).powi(2);
+                }
+                usize::from((num / den.sqrt()).abs() >= thresh)
+            })
+            .sum();
+        exceed as f64 / self.num.len() as f64
     }
 }
 
@@ -304,14 +439,30 @@ pub fn wild_cluster(
     let opts = &opts;
     let gf = g as f64;
     let scale = (gf / (gf - 1.0)).sqrt();
-    let (p_value, _) = pieces.p_value(opts.null, opts);
+    // The interval's cache holds, at r = 0, exactly the numbers a draw computes for the p-value
+    // (s0 − 0·s1 = s0), so a null of zero takes its p-value from the cache.
+    let cache = if opts.conf_int {
+        DrawCache::new(&pieces, opts)
+    } else {
+        None
+    };
+    let p_value = match &cache {
+        Some(c) if opts.null == 0.0 && c.finite => c.p_value_at_zero(&pieces),
+        _ => pieces.p_value(opts.null, opts).0,
+    };
     let statistic = official
         .term(term)
         .map_or(f64::NAN, |t| (t.estimate - opts.null) / t.std_error);
     let (mut lo, mut hi) = (f64::NAN, f64::NAN);
     if opts.conf_int {
         let se = se_obs_unscaled * scale;
-        let accept = |r: f64| pieces.p_value(r, opts).0 > opts.alpha;
+        let accept = |r: f64| {
+            let p = match &cache {
+                Some(c) => c.p_value(&pieces, r),
+                None => pieces.p_value(r, opts).0,
+            };
+            p > opts.alpha
+        };
         lo = invert(&accept, beta[j], -se);
         hi = invert(&accept, beta[j], se);
     }
@@ -415,6 +566,36 @@ mod tests {
             opts,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_thread_count_or_the_interval_cache() {
+        let (y, x, c) = panel(4, 15, 12, 0.3);
+        let opts = WildOptions {
+            draws: 999,
+            ..Default::default()
+        };
+        let pool = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        };
+        let one = pool(1).install(|| run(&y, &x, &c, &opts));
+        let two = pool(2).install(|| run(&y, &x, &c, &opts));
+        assert_eq!(one, two);
+        assert!(one.conf_low < one.estimate && one.estimate < one.conf_high);
+        // The p-value taken from the interval's cache is the one every draw computes afresh.
+        let plain = run(
+            &y,
+            &x,
+            &c,
+            &WildOptions {
+                conf_int: false,
+                ..opts.clone()
+            },
+        );
+        assert_eq!(plain.p_value, one.p_value);
     }
 
     #[test]

@@ -118,6 +118,11 @@ pub fn drop_singletons(fes: &[&[u32]], keep: &mut [bool]) -> usize {
     if fes.is_empty() {
         return 0;
     }
+    // Common case first: when no level of any effect holds a single row there is nothing to
+    // remove, which one counting pass per effect shows (codes in a compact range only).
+    if fes.iter().all(|f| no_singleton_level(f, keep)) {
+        return 0;
+    }
     // Work on dense codes of the rows still in play (input codes may be sparse or carry a
     // missing marker on excluded rows); dense row r is the r-th row initially kept.
     let initial: Vec<bool> = keep.to_vec();
@@ -155,6 +160,31 @@ pub fn drop_singletons(fes: &[&[u32]], keep: &mut [bool]) -> usize {
             return dropped;
         }
     }
+}
+
+/// True when every level of `codes` among the kept rows holds at least two rows; false also
+/// when the codes are too sparse to count in a table (the caller then checks row by row).
+fn no_singleton_level(codes: &[u32], keep: &[bool]) -> bool {
+    let max = codes
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(&c, _)| c)
+        .max();
+    let Some(max) = max else {
+        return true;
+    };
+    if max as usize > 4 * codes.len() + 1024 {
+        return false;
+    }
+    let mut count = vec![0u8; max as usize + 1];
+    for (&c, &k) in codes.iter().zip(keep) {
+        if k {
+            let n = &mut count[c as usize];
+            *n = n.saturating_add(1);
+        }
+    }
+    !count.contains(&1)
 }
 
 /// Outcome of demeaning one column.

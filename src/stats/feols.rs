@@ -237,12 +237,10 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
         None => vec![true; n],
     };
     // Non-finite values cannot enter a least-squares fit; the caller counts its own missing rows.
-    for (i, k) in kept.iter_mut().enumerate() {
-        if *k
-            && (!spec.y.values[i].is_finite()
-                || spec.regressors.iter().any(|c| !c.values[i].is_finite()))
-        {
-            *k = false;
+    // Column by column: each pass vectorises.
+    for c in std::iter::once(&spec.y).chain(&spec.regressors) {
+        for (k, v) in kept.iter_mut().zip(c.values) {
+            *k &= v.is_finite();
         }
     }
     let mut n_zero_weight = 0;
@@ -282,7 +280,11 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
         .iter()
         .map(|c| Factor::from_codes_masked(c, Some(&kept)))
         .collect();
+    let all_kept = nobs == n;
     let select = |v: &[f64]| -> Vec<f64> {
+        if all_kept {
+            return v.to_vec();
+        }
         v.iter()
             .zip(&kept)
             .filter(|(_, k)| **k)
@@ -290,16 +292,19 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
             .collect()
     };
     let weights: Option<Vec<f64>> = spec.weights.map(select);
-    let mut cols: Vec<Vec<f64>> = Vec::with_capacity(spec.regressors.len() + 2);
     let mut names: Vec<String> = Vec::new();
-    cols.push(select(spec.y.values));
-    if factors.is_empty() {
-        cols.push(vec![1.0; nobs]);
-        names.push(INTERCEPT.to_string());
-    }
+    let mut sources: Vec<&[f64]> = vec![spec.y.values];
     for c in &spec.regressors {
-        cols.push(select(c.values));
+        sources.push(c.values);
         names.push(c.name.to_string());
+    }
+    let mut cols: Vec<Vec<f64>> = {
+        use rayon::prelude::*;
+        sources.par_iter().map(|v| select(v)).collect()
+    };
+    if factors.is_empty() {
+        cols.insert(1, vec![1.0; nobs]);
+        names.insert(0, INTERCEPT.to_string());
     }
     let (tss, raw_ss): (f64, Vec<f64>) = match &weights {
         None => {
@@ -423,6 +428,7 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
     })
 }
 
+#[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     // Four accumulators keep the sum vectorisable without changing the answer beyond rounding.
     let mut s = [0.0f64; 4];

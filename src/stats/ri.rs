@@ -122,7 +122,6 @@ pub fn randomization_inference_within(
     let j = design.names.iter().position(|n| n == term).ok_or_else(|| {
         StatsError::Invalid(format!("{term} was dropped as collinear; nothing to test"))
     })?;
-    let n = design.nobs();
     let rows: Vec<usize> = (0..n_in).filter(|&i| design.kept[i]).collect();
     let units = design.factor_of(unit.codes);
     let times = time.map(|t| design.factor_of(t));
@@ -323,6 +322,13 @@ pub fn randomization_inference_within(
         .unwrap_or(f64::NAN);
     let unit_codes = &units.codes;
     let time_codes = times.as_ref().map(|t| &t.codes);
+    // The paths as a dense cluster × time table (0 where a cluster has no row at that time), so
+    // a permutation's treatment column is a table lookup per row.
+    let n_times = times.as_ref().map_or(1, |t| t.levels);
+    let mut table = vec![0.0; g * n_times];
+    for (&(u, t), &v) in &path {
+        table[u as usize * n_times + t as usize] = v;
+    }
     let draws: Vec<(f64, f64)> = (0..n_perms)
         .into_par_iter()
         .map(|p| {
@@ -343,13 +349,17 @@ pub fn randomization_inference_within(
             };
             // Row of cluster c takes the path of cluster perm[c] at its own time; a time the
             // donor cluster never had counts as untreated.
-            let d: Vec<f64> = (0..n)
-                .map(|r| {
-                    let donor = perm[unit_codes[r] as usize];
-                    let t = time_codes.map_or(0, |t| t[r]);
-                    path.get(&(donor, t)).copied().unwrap_or(0.0)
-                })
-                .collect();
+            let d: Vec<f64> = match time_codes {
+                Some(tc) => unit_codes
+                    .iter()
+                    .zip(tc)
+                    .map(|(&u, &t)| table[perm[u as usize] as usize * n_times + t as usize])
+                    .collect(),
+                None => unit_codes
+                    .iter()
+                    .map(|&u| table[perm[u as usize] as usize])
+                    .collect(),
+            };
             coef_of(&d)
         })
         .collect();
@@ -461,6 +471,20 @@ mod tests {
             &opts,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_thread_count() {
+        let pool = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        };
+        let one = pool(1).install(|| run(3, 0.2, 199));
+        let two = pool(2).install(|| run(3, 0.2, 199));
+        assert_eq!(one, two);
+        assert!(!one.exact && one.permutations == 199);
     }
 
     #[test]
