@@ -96,6 +96,24 @@ pub fn split_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// Random strings of Vietnamese letters, combining marks and punctuation, for tests that a
+/// reader of labels never panics.
+#[cfg(test)]
+pub fn random_labels(seed: u64, n: usize) -> Vec<String> {
+    let mut rng = crate::stats::rng::Rng::new(seed);
+    let alphabet: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyÐ .-,()TPỉnhốớ\u{0301}\u{0323}"
+        .chars()
+        .collect();
+    (0..n)
+        .map(|_| {
+            let len = rng.below(25);
+            (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

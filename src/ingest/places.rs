@@ -118,15 +118,7 @@ mod tests {
 
     #[test]
     fn random_labels_never_panic() {
-        let mut rng = crate::stats::rng::Rng::new(5);
-        let alphabet: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyÐ .-,()TPỉnhốớ\u{0301}\u{0323}"
-            .chars()
-            .collect();
-        for _ in 0..3_000 {
-            let len = rng.below(25);
-            let s: String = (0..len)
-                .map(|_| alphabet[rng.below(alphabet.len())])
-                .collect();
+        for s in crate::text::random_labels(5, 3_000) {
             let _ = classify_activity(&s);
             let _ = classify_source(&s);
         }
