@@ -1,7 +1,8 @@
 //! The report as one document, built once from the finished tables, the findings and the drawn
 //! charts: a header, then sections of paragraphs, notes, headings, lists, tables, figures and
 //! model lines. Text is raw (unescaped) and already in the report's language; `html` and
-//! `markdown` only lay it out and escape it for their format.
+//! `markdown` only lay it out and escape it for their format. The report on real publications
+//! (`real_document`) is built as the same model, in its own `Style`.
 
 use super::charts::{Charts, DrawnChart};
 use super::data::ReportData;
@@ -35,6 +36,9 @@ pub enum Block<'a> {
         items: Vec<String>,
     },
     Table(Table),
+    /// A wide table of published records: it scrolls sideways on the page, and a cell holding a
+    /// web address is shown as a link named by its host.
+    Records(Table),
     /// A table folded away under a summary line.
     Details {
         summary: String,
@@ -55,20 +59,49 @@ pub struct Section<'a> {
     /// Anchor on the page.
     pub id: &'static str,
     pub title: String,
+    /// A short line over the title (the real-data report marks every section as real data).
+    pub mark: Option<String>,
     pub blocks: Vec<Block<'a>>,
+}
+
+/// How the page is dressed around the blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Style {
+    /// The report of a run with province spending: a header with the run's details, the
+    /// synthetic-data warning as its banner, each chart captioned with its title and files.
+    #[default]
+    Full,
+    /// The report on real publications only: its own style sheet, the page written without line
+    /// breaks, the real-data notice as its banner and footer, charts captioned by their
+    /// subtitle.
+    RealData,
 }
 
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
     pub lang: Lang,
     pub title: String,
-    /// Pipeline name and province map.
+    pub style: Style,
+    /// Pipeline name and province map ("" for none).
     pub meta: String,
-    /// The synthetic-data warning under the title, when the inputs are synthetic.
+    /// The notice under the title: the synthetic-data warning when the inputs are synthetic
+    /// (`Style::Full`), the real-data notice (`Style::RealData`).
     pub banner: Option<String>,
     /// Heading of the list of sections.
     pub contents: String,
     pub sections: Vec<Section<'a>>,
+    /// A notice at the foot of the page.
+    pub footer: Option<String>,
+}
+
+/// The host of a web address ("ven.vn" for "http://ven.vn/a-b.html"): how a record's source is
+/// named when it is shown as a link.
+pub fn url_host(s: &str) -> Option<&str> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| host.strip_prefix("www.").unwrap_or(host))
 }
 
 fn figure<'a>(charts: &'a Charts, name: &str, lang: Lang) -> Option<Block<'a>> {
@@ -111,6 +144,7 @@ impl<'a> Document<'a> {
 
         sections.push(Section {
             id: "findings",
+            mark: None,
             title: t(lang, K::SecFindings).into(),
             blocks: vec![Block::List {
                 ordered: true,
@@ -123,6 +157,7 @@ impl<'a> Document<'a> {
         if let Some((intro, rows)) = changed.split_first() {
             sections.push(Section {
                 id: "changes",
+                mark: None,
                 title: t(lang, K::SecChanges).into(),
                 blocks: vec![
                     Block::Paragraph(intro.clone()),
@@ -145,6 +180,7 @@ impl<'a> Document<'a> {
         }
         sections.push(Section {
             id: "money",
+            mark: None,
             title: t(lang, K::SecMoney).into(),
             blocks: money,
         });
@@ -160,6 +196,7 @@ impl<'a> Document<'a> {
         }]));
         sections.push(Section {
             id: "scattered",
+            mark: None,
             title: t(lang, K::SecScattered).into(),
             blocks: scattered,
         });
@@ -196,6 +233,7 @@ impl<'a> Document<'a> {
         effects.extend(fig("output_small_multiples"));
         sections.push(Section {
             id: "effects",
+            mark: None,
             title: t(lang, K::SecEffects).into(),
             blocks: effects,
         });
@@ -242,6 +280,7 @@ impl<'a> Document<'a> {
         ));
         sections.push(Section {
             id: "quality",
+            mark: None,
             title: t(lang, K::SecQuality).into(),
             blocks: quality,
         });
@@ -299,12 +338,14 @@ impl<'a> Document<'a> {
         method.push(Block::PageOnly(page_only));
         sections.push(Section {
             id: "method",
+            mark: None,
             title: t(lang, K::SecMethod).into(),
             blocks: method,
         });
 
         Document {
             lang,
+            style: Style::Full,
             title: t(lang, K::ReportTitle).into(),
             meta: format!(
                 "{}: {} · {}",
@@ -317,6 +358,23 @@ impl<'a> Document<'a> {
                 .then(|| t(lang, K::SyntheticBanner).to_string()),
             contents: t(lang, K::Contents).into(),
             sections,
+            footer: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_named_by_their_host() {
+        assert_eq!(url_host("http://ven.vn/ha-tinh-43845.html"), Some("ven.vn"));
+        assert_eq!(
+            url_host("https://www.vietnam.vn/en/x?y=1"),
+            Some("vietnam.vn")
+        );
+        assert_eq!(url_host("https://"), None);
+        assert_eq!(url_host("not shown"), None);
     }
 }

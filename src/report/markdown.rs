@@ -4,7 +4,7 @@
 
 use super::ReportContext;
 use super::data::ReportData;
-use super::document::{Block, Document};
+use super::document::{Block, Document, url_host};
 use super::tables::{self, Table};
 use crate::error::Result;
 use std::path::{Path, PathBuf};
@@ -46,6 +46,33 @@ fn table_md(tbl: &Table) -> String {
     s
 }
 
+/// A table of records: a cell that is a bare web address becomes a link named by its host.
+fn records_md(tbl: &Table) -> String {
+    let mut s = format!(
+        "| {} |\n|{}\n",
+        tbl.head
+            .iter()
+            .map(|c| esc(c))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---|".repeat(tbl.head.len())
+    );
+    for r in &tbl.rows {
+        s.push_str(&format!(
+            "| {} |\n",
+            r.iter()
+                .map(|c| match url_host(c) {
+                    Some(host) if !c.contains([' ', '(', ')']) => format!("[{}]({c})", esc(host)),
+                    _ => esc(c),
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+    }
+    s.push('\n');
+    s
+}
+
 fn block(m: &mut String, b: &Block) {
     match b {
         Block::Paragraph(s) | Block::Note(s) | Block::ChartSkipped(s) => {
@@ -63,6 +90,7 @@ fn block(m: &mut String, b: &Block) {
             m.push('\n');
         }
         Block::Table(tbl) => m.push_str(&table_md(tbl)),
+        Block::Records(tbl) => m.push_str(&records_md(tbl)),
         Block::Figure(c) => m.push_str(&format!(
             "![{}](charts/{}.png)\n\n*{}* ([SVG](charts/{n}.svg), [CSV](charts/{n}.csv))\n\n",
             esc(&c.title),
@@ -95,15 +123,23 @@ fn block(m: &mut String, b: &Block) {
 pub fn render(doc: &Document) -> String {
     let mut m = String::new();
     m.push_str(&format!("# {}\n\n", esc(&doc.title)));
-    m.push_str(&format!("{}\n\n", esc(&doc.meta)));
+    if !doc.meta.is_empty() {
+        m.push_str(&format!("{}\n\n", esc(&doc.meta)));
+    }
     if let Some(b) = &doc.banner {
         m.push_str(&format!("> **{}**\n\n", esc(b)));
     }
     for s in &doc.sections {
         m.push_str(&format!("## {}\n\n", esc(&s.title)));
+        if let Some(mark) = &s.mark {
+            m.push_str(&format!("*{}*\n\n", esc(mark)));
+        }
         for b in &s.blocks {
             block(&mut m, b);
         }
+    }
+    if let Some(f) = &doc.footer {
+        m.push_str(&format!("---\n\n*{}*\n", esc(f)));
     }
     m
 }
@@ -131,5 +167,21 @@ mod tests {
     #[test]
     fn markdown_escape_neutralises_markup_and_pipes() {
         assert_eq!(esc("<b>a|b</b>\nc"), "&lt;b&gt;a\\|b&lt;/b&gt; c");
+    }
+
+    #[test]
+    fn records_link_bare_addresses_by_host() {
+        let t = Table {
+            name: "t",
+            head: vec!["a".into(), "b".into()],
+            rows: vec![vec![
+                "http://ven.vn/x.html".into(),
+                "see http://a.vn (p. 2)".into(),
+            ]],
+        };
+        assert_eq!(
+            records_md(&t),
+            "| a | b |\n|---|---|\n| [ven.vn](http://ven.vn/x.html) | see http://a.vn (p. 2) |\n\n"
+        );
     }
 }

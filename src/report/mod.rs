@@ -4,7 +4,9 @@
 //!
 //! Submodules: `data` loads the tables, `findings` turns them into sentences, `charts` draws,
 //! `document` puts everything in one document model, `html` and `markdown` lay it out, `i18n`
-//! holds every label in both languages.
+//! holds every label in both languages. `real` writes the report of a run on real publications
+//! (`real_data`, `real_findings`, `real_tables`, `real_text`), built by `real_document` as the
+//! same document model and laid out by the same `html` and `markdown`.
 
 pub mod changes;
 pub mod charts;
@@ -17,6 +19,8 @@ pub mod markdown;
 pub mod pilot;
 pub mod real;
 pub mod real_data;
+pub mod real_document;
+pub mod real_findings;
 pub mod real_tables;
 pub mod real_text;
 pub mod tables;

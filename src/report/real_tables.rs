@@ -1,14 +1,13 @@
 //! The real-data report's tables as text cells in the report's language (provinces × years of
-//! each index, the programme's record, row accounting, stage status), and their HTML, Markdown
-//! and CSV forms.
+//! each index, the programme's record, row accounting, stage status); the document lays them
+//! out as records and `real` writes them as CSV.
 
 use super::Lang;
-use super::charts::Csv;
-use super::html::esc;
 use super::i18n::num;
-use super::real::{RealContext, unit_label};
+use super::real::RealContext;
 use super::real_data::Data;
-use super::real_text::{self as rt, Pair, tr};
+use super::real_text::{self as rt, Pair, tr, unit_label};
+use super::tables::Table;
 use crate::realdata::indices::{self, IndexMeasure, IndexValue, NATIONAL_CODE};
 use crate::reference::{Boundary, Reference};
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,11 +33,58 @@ pub(super) fn pname(code: &str, lang: Lang) -> String {
     crate::text::clean(&indices::name_of(code, Boundary::B2008))
 }
 
-/// A table of text cells, written to HTML, Markdown and CSV.
-pub(super) struct Tbl {
-    pub name: &'static str,
-    pub head: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+/// Every table of the real-data report: the two index tables (when the run has that index)
+/// and the programme's record, row accounting and stage status.
+pub(super) struct RealTables {
+    pub emp: Option<Table>,
+    pub iip: Option<Table>,
+    pub tables: Vec<Table>,
+}
+
+impl RealTables {
+    pub fn build(d: &Data, ctx: &RealContext) -> RealTables {
+        let lang = ctx.lang;
+        let has = |m: IndexMeasure| d.index.iter().any(|v| v.measure == m);
+        let emp = has(IndexMeasure::EmploymentIndex).then(|| {
+            index_table(
+                "employment_index_by_province",
+                &d.index,
+                IndexMeasure::EmploymentIndex,
+                lang,
+            )
+        });
+        let iip = has(IndexMeasure::Iip)
+            .then(|| index_table("iip_by_province", &d.index, IndexMeasure::Iip, lang));
+        let mut tables = vec![
+            budget_table(d, lang),
+            targets_table(d, lang),
+            facts_table(d, lang),
+            activity_table(d, lang),
+            accounting_table(ctx, lang),
+            stages_table(ctx, lang),
+        ];
+        if !d.rejected.is_empty() {
+            tables.push(Table {
+                name: "programme_rejected",
+                head: h(lang, &[rt::H_FILE, rt::H_LINE, rt::H_RECORD, rt::H_REASON]),
+                rows: d.rejected.iter().map(|r| r.to_vec()).collect(),
+            });
+        }
+        RealTables { emp, iip, tables }
+    }
+
+    /// One of the programme's or the run's tables by name.
+    pub fn find(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// Every table, in the order their CSV files are written.
+    pub fn all(&self) -> impl Iterator<Item = &Table> {
+        self.tables
+            .iter()
+            .chain(self.emp.iter())
+            .chain(self.iip.iter())
+    }
 }
 
 pub(super) fn h(lang: Lang, ps: &[Pair]) -> Vec<String> {
@@ -51,7 +97,7 @@ pub(super) fn index_table(
     index: &[IndexValue],
     m: IndexMeasure,
     lang: Lang,
-) -> Tbl {
+) -> Table {
     let years = by_year(index, m);
     // As published: the production index with one decimal, the employment index with two.
     let decimals = match m {
@@ -82,7 +128,7 @@ pub(super) fn index_table(
             row
         })
         .collect();
-    Tbl { name, head, rows }
+    Table { name, head, rows }
 }
 
 pub(super) fn amount_cell(lang: Lang, v: Option<f64>) -> String {
@@ -90,8 +136,8 @@ pub(super) fn amount_cell(lang: Lang, v: Option<f64>) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn budget_table(d: &Data, lang: Lang) -> Tbl {
-    Tbl {
+pub(super) fn budget_table(d: &Data, lang: Lang) -> Table {
+    Table {
         name: "programme_budget",
         head: h(
             lang,
@@ -131,8 +177,8 @@ pub(super) fn budget_table(d: &Data, lang: Lang) -> Tbl {
     }
 }
 
-pub(super) fn targets_table(d: &Data, lang: Lang) -> Tbl {
-    Tbl {
+pub(super) fn targets_table(d: &Data, lang: Lang) -> Table {
+    Table {
         name: "programme_targets",
         head: h(
             lang,
@@ -166,8 +212,8 @@ pub(super) fn targets_table(d: &Data, lang: Lang) -> Tbl {
     }
 }
 
-pub(super) fn facts_table(d: &Data, lang: Lang) -> Tbl {
-    Tbl {
+pub(super) fn facts_table(d: &Data, lang: Lang) -> Table {
+    Table {
         name: "spending_facts",
         head: h(
             lang,
@@ -203,9 +249,9 @@ pub(super) fn facts_table(d: &Data, lang: Lang) -> Tbl {
     }
 }
 
-pub(super) fn activity_table(d: &Data, lang: Lang) -> Tbl {
+pub(super) fn activity_table(d: &Data, lang: Lang) -> Table {
     let group = if lang == Lang::Vi { 4 } else { 5 };
-    Tbl {
+    Table {
         name: "activity_facts",
         head: h(
             lang,
@@ -244,7 +290,7 @@ pub(super) fn activity_table(d: &Data, lang: Lang) -> Tbl {
 }
 
 /// Rows in, clean, rejected and skipped per source, from the manifest.
-pub(super) fn accounting_table(ctx: &RealContext, lang: Lang) -> Tbl {
+pub(super) fn accounting_table(ctx: &RealContext, lang: Lang) -> Table {
     let stage = |name: &str| {
         ctx.manifest["stages"]
             .as_array()
@@ -275,7 +321,7 @@ pub(super) fn accounting_table(ctx: &RealContext, lang: Lang) -> Tbl {
                 .collect()
         })
         .unwrap_or_default();
-    Tbl {
+    Table {
         name: "row_accounting",
         head: h(
             lang,
@@ -291,7 +337,7 @@ pub(super) fn accounting_table(ctx: &RealContext, lang: Lang) -> Tbl {
     }
 }
 
-pub(super) fn stages_table(ctx: &RealContext, lang: Lang) -> Tbl {
+pub(super) fn stages_table(ctx: &RealContext, lang: Lang) -> Table {
     let rows = ctx.manifest["stages"]
         .as_array()
         .map(|a| {
@@ -315,105 +361,9 @@ pub(super) fn stages_table(ctx: &RealContext, lang: Lang) -> Tbl {
                 .collect()
         })
         .unwrap_or_default();
-    Tbl {
+    Table {
         name: "stage_status",
         head: h(lang, &[rt::H_STAGE, rt::H_STATUS]),
         rows,
-    }
-}
-
-pub(super) fn table_html(t: &Tbl) -> String {
-    let mut s = String::from("<div class=\"scroll\"><table><thead><tr>");
-    for c in &t.head {
-        s.push_str(&format!("<th>{}</th>", esc(c)));
-    }
-    s.push_str("</tr></thead><tbody>");
-    for r in &t.rows {
-        s.push_str("<tr>");
-        for c in r {
-            if let Some(host) = url_host(c) {
-                s.push_str(&format!(
-                    "<td><a href=\"{}\">{}</a></td>",
-                    esc(c),
-                    esc(host)
-                ));
-            } else if !c.is_empty()
-                && c.chars()
-                    .all(|ch| ch.is_ascii_digit() || ".,-".contains(ch))
-            {
-                s.push_str(&format!("<td class=\"n\">{}</td>", esc(c)));
-            } else {
-                s.push_str(&format!("<td>{}</td>", esc(c)));
-            }
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</tbody></table></div>");
-    s
-}
-
-/// The host of a web address ("ven.vn" for "http://ven.vn/a-b.html"), shown as the link text.
-pub(super) fn url_host(s: &str) -> Option<&str> {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    (!host.is_empty()).then(|| host.strip_prefix("www.").unwrap_or(host))
-}
-
-pub(super) fn table_md(t: &Tbl) -> String {
-    use super::markdown::esc as mesc;
-    let mut s = format!(
-        "| {} |\n|{}\n",
-        t.head
-            .iter()
-            .map(|c| mesc(c))
-            .collect::<Vec<_>>()
-            .join(" | "),
-        "---|".repeat(t.head.len())
-    );
-    for r in &t.rows {
-        s.push_str(&format!(
-            "| {} |\n",
-            r.iter()
-                .map(|c| match url_host(c) {
-                    Some(host) if !c.contains([' ', '(', ')']) => format!("[{}]({c})", mesc(host)),
-                    _ => mesc(c),
-                })
-                .collect::<Vec<_>>()
-                .join(" | ")
-        ));
-    }
-    s.push('\n');
-    s
-}
-
-pub(super) fn table_csv(t: &Tbl) -> String {
-    let mut c = Csv::new(&t.head.iter().map(String::as_str).collect::<Vec<_>>());
-    for r in &t.rows {
-        c.row(r.clone());
-    }
-    c.text().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_show_their_host() {
-        assert_eq!(url_host("http://ven.vn/ha-tinh-43845.html"), Some("ven.vn"));
-        assert_eq!(
-            url_host("https://www.vietnam.vn/en/x?y=1"),
-            Some("vietnam.vn")
-        );
-        assert_eq!(url_host("not shown"), None);
-        let t = Tbl {
-            name: "t",
-            head: vec!["a".into()],
-            rows: vec![vec!["http://ven.vn/x.html".into()]],
-        };
-        assert!(table_html(&t).contains("<a href=\"http://ven.vn/x.html\">ven.vn</a>"));
-        assert!(table_md(&t).contains("[ven.vn](http://ven.vn/x.html)"));
     }
 }

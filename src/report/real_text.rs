@@ -23,6 +23,25 @@ pub fn trf(lang: Lang, p: Pair, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// A unit of the targets file in the report's language.
+pub fn unit_label(lang: Lang, unit: &str) -> String {
+    if lang == Lang::En {
+        return unit.to_string();
+    }
+    match unit {
+        "models" => "mô hình",
+        "establishments" => "cơ sở",
+        "workers" => "lao động",
+        "persons" => "người",
+        "learners" => "học viên",
+        "events" => "sự kiện",
+        "clusters" => "cụm",
+        "projects" => "dự án",
+        other => other,
+    }
+    .to_string()
+}
+
 pub const TITLE: Pair = (
     "Khuyến công và công nghiệp các tỉnh: số liệu thật đã công bố",
     "Industrial extension and provincial industry: real published data",

@@ -1,13 +1,17 @@
 //! The real-data chart employment_map: every province as a tile of the 63-province map, coloured
-//! by its employment (or production) index band, with the value written on the tile.
+//! by its employment (or production) index band, with the value written on the tile; and its
+//! preparation from the latest year of the employment index.
 
 use super::kit::{
-    BLUE, DR, GREY, LIGHT, ORANGE, SKY, VERMILLION, d, text, text_width, tile_layout, wrap,
+    BLUE, Csv, DR, GREY, LIGHT, ORANGE, SKY, VERMILLION, d, text, text_width, tile_layout, wrap,
 };
+use super::real::{Plot, RealChart, source_line};
+use crate::realdata::indices::{IndexMeasure, IndexValue, YearSummary};
 use crate::reference::Boundary;
 use crate::report::Lang;
 use crate::report::i18n::num;
-use crate::report::real_text::{self as rt, tr};
+use crate::report::real_tables::by_year;
+use crate::report::real_text::{self as rt, tr, trf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -44,6 +48,52 @@ pub fn map_tiles(values: &std::collections::BTreeMap<String, f64>) -> Vec<Tile> 
             col,
         })
         .collect()
+}
+
+/// The map of the employment index in the year `s` summarises (the latest), titled by how many
+/// provinces were above the year before; the source line names that year's data tables.
+pub fn prepare(index: &[IndexValue], s: &YearSummary, sources: &[String], lang: Lang) -> RealChart {
+    let values = by_year(index, IndexMeasure::EmploymentIndex)
+        .remove(&s.year)
+        .unwrap_or_default();
+    let tiles = map_tiles(&values);
+    let mut csv = Csv::new(&[
+        "province_code",
+        "province_name",
+        "row",
+        "col",
+        "employment_index",
+    ]);
+    for t in &tiles {
+        csv.row(vec![
+            t.code.clone(),
+            t.name.clone(),
+            t.row.to_string(),
+            t.col.to_string(),
+            t.value.map(|v| v.to_string()).unwrap_or_default(),
+        ]);
+    }
+    RealChart {
+        name: "employment_map",
+        title: trf(
+            lang,
+            rt::T_MAP,
+            &[
+                ("above", &s.above.to_string()),
+                ("n", &s.provinces.to_string()),
+                ("prev", &(s.year - 1).to_string()),
+            ],
+        ),
+        subtitle: trf(lang, rt::S_MAP, &[("year", &s.year.to_string())]),
+        source: source_line(lang, sources, |f| {
+            f.contains(&s.year.to_string()) && f.ends_with(".xlsx")
+        }),
+        plot: Plot::Map {
+            tiles,
+            year: s.year,
+        },
+        csv,
+    }
 }
 
 /// Draws the legend row and the tiles between `top` and `bottom`.

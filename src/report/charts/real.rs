@@ -1,7 +1,8 @@
 //! The real-data report's charts: the frame they share (a title over up to two lines, a
 //! subtitle, the source line), the dispatcher to each chart's file (`employment_map`,
-//! `national_budget`, `targets_results`) and the writer of PNG, SVG and CSV. Titles state the
-//! finding and are worked out by the caller from the same numbers. Colours are Okabe–Ito, and
+//! `national_budget`, `targets_results`, each of which prepares its own numbers, CSV and title)
+//! and the writer of PNG, SVG and CSV. Titles state the finding and are worked out from the
+//! plotted numbers. Colours are Okabe–Ito, and
 //! every coloured mark also carries its number or a shape, so nothing rides on colour alone.
 
 pub use super::employment_map::{Tile, index_band, map_tiles};
@@ -11,10 +12,21 @@ pub use super::targets_results::TargetBar;
 use super::{DrawnChart, employment_map, national_budget, targets_results};
 use crate::error::{Error, Result};
 use crate::report::Lang;
+use crate::report::real_text::{self as rt, trf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::path::Path;
+
+/// The source line of a chart: only the input files whose names pass `keep`.
+pub fn source_line(lang: Lang, sources: &[String], keep: impl Fn(&str) -> bool) -> String {
+    let files: Vec<&str> = sources
+        .iter()
+        .map(String::as_str)
+        .filter(|f| keep(f))
+        .collect();
+    trf(lang, rt::SOURCE_LINE, &[("sources", &files.join(", "))])
+}
 
 pub enum Plot {
     Map { tiles: Vec<Tile>, year: i32 },
