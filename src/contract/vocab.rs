@@ -29,7 +29,7 @@ macro_rules! vocab {
             pub const NAMES: &'static [&'static str] = &[$($text),+];
 
             /// The text written to tables and JSON.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text),+
                 }

@@ -193,6 +193,16 @@ pub fn spend_activity(activity: Activity) -> &'static str {
     }
 }
 
+/// The panel's spending `years` years earlier (`spend_lag<years>_mvnd`).
+pub fn spend_lag(years: usize) -> String {
+    format!("spend_lag{years}_mvnd")
+}
+
+/// The panel's spending `years` years later (`spend_lead<years>_mvnd`).
+pub fn spend_lead(years: usize) -> String {
+    format!("spend_lead{years}_mvnd")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +212,16 @@ mod tests {
         for a in Activity::ALL {
             assert_eq!(spend_activity(*a), format!("spend_{}_mvnd", a.as_str()));
         }
+        assert_eq!(
+            spend_activity(Activity::TradePromotion),
+            "spend_trade_promotion_mvnd"
+        );
+    }
+
+    #[test]
+    fn lags_and_leads_name_the_schema_columns() {
+        assert_eq!(spend_lag(1), SPEND_LAG1_MVND);
+        assert_eq!(spend_lag(2), SPEND_LAG2_MVND);
+        assert_eq!(spend_lead(1), SPEND_LEAD1_MVND);
     }
 }
