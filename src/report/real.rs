@@ -695,7 +695,7 @@ pub fn build_report(out_dir: &Path, ctx: &RealContext) -> Result<Vec<PathBuf>> {
         "{}: {} {}",
         tr(lang, rt::PROGRAM_VERSION),
         "khuyencong",
-        crate::pipeline::PROGRAM_VERSION
+        crate::contract::PROGRAM_VERSION
     )));
     sections.push(Section {
         id: "sources",
