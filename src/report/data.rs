@@ -4,6 +4,7 @@
 //! panel and the flags are required. `manifest.json` is read in one place, [`read_manifest`].
 
 use crate::contract::schema::col;
+use crate::contract::vocab::FlagStatus;
 use crate::error::{Error, Result};
 use crate::table::{bools, f64s_or_null, i32s, strs, strs_or_null};
 use polars::prelude::DataFrame;
@@ -89,7 +90,7 @@ pub struct FlagRow {
     pub effect_conf_high: Option<f64>,
     pub effect_q_value: Option<f64>,
     pub flagged: bool,
-    pub status: String,
+    pub status: FlagStatus,
     pub reasons: String,
     pub reason_vi: String,
     pub reason_en: String,
@@ -282,7 +283,7 @@ impl ReportData {
         let mut missing = Vec::new();
 
         let flags = read_required(out, "flags/flags.parquet", "flags")?;
-        d.flags = read_flags(&flags)?;
+        d.flags = read_flags(&out.join("flags/flags.parquet"), &flags)?;
         d.changes = read_changes(out)?;
         let panel = read_required(out, "panel/panel.parquet", "panel")?;
         read_panel(&panel, &mut d)?;
@@ -506,7 +507,26 @@ fn read_national(df: &DataFrame) -> Result<Option<NationalGrants>> {
     }))
 }
 
-fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
+/// The status of each flags row; an unknown or missing one is a data error naming the file,
+/// the row and the value.
+fn flag_statuses(path: &Path, df: &DataFrame) -> Result<Vec<FlagStatus>> {
+    strs_or_null(df, col::STATUS)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let text = s.unwrap_or_default();
+            FlagStatus::parse(&text).ok_or_else(|| {
+                Error::data(
+                    path,
+                    Some(i + 1),
+                    crate::contract::vocab::unknown("flag status", &text, FlagStatus::NAMES),
+                )
+            })
+        })
+        .collect()
+}
+
+fn read_flags(path: &Path, df: &DataFrame) -> Result<Vec<FlagRow>> {
     let prov = strs(df, col::PROVINCE_CODE)?;
     let start = i32s(df, col::PERIOD_START)?;
     let end = i32s(df, col::PERIOD_END)?;
@@ -525,7 +545,7 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
         num("effect_q_value")?,
     );
     let flagged = bools(df, col::FLAGGED)?;
-    let status = strs_or_null(df, col::STATUS)?;
+    let status = flag_statuses(path, df)?;
     let reasons = strs_or_null(df, col::REASONS)?;
     let reason_vi = strs_or_null(df, col::REASON_VI)?;
     let reason_en = strs_or_null(df, col::REASON_EN)?;
@@ -565,7 +585,7 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
                 effect_conf_high: hi[i],
                 effect_q_value: q[i],
                 flagged: flagged[i].unwrap_or(false),
-                status: text(status[i].clone()),
+                status: status[i],
                 reasons: text(reasons[i].clone()),
                 reason_vi: text(reason_vi[i].clone()),
                 reason_en: text(reason_en[i].clone()),
@@ -842,5 +862,22 @@ mod tests {
         let err = read_manifest(&p).unwrap_err().to_string();
         assert!(err.contains("min_eff_sectors"), "{err}");
         assert!(err.contains("manifest.json"), "{err}");
+    }
+
+    #[test]
+    fn flag_statuses_are_read_into_the_vocabulary_and_an_unknown_one_is_named() {
+        use polars::prelude::{Column, DataFrame};
+        let frame = |v: &[&str]| {
+            DataFrame::new(v.len(), vec![Column::new(col::STATUS.into(), v.to_vec())]).unwrap()
+        };
+        let p = Path::new("out/flags/flags.parquet");
+        let ok = flag_statuses(p, &frame(&["flagged", "insufficient_data"])).unwrap();
+        assert_eq!(ok, [FlagStatus::Flagged, FlagStatus::InsufficientData]);
+        let err = flag_statuses(p, &frame(&["ok", "flaged"])).unwrap_err();
+        assert_eq!(err.exit_code(), 3);
+        let text = err.to_string();
+        for part in ["flags.parquet", "`flaged`", "scattered_effect_unknown"] {
+            assert!(text.contains(part), "{text}");
+        }
     }
 }
