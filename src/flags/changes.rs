@@ -4,6 +4,7 @@
 //! new year of data (same province, same first year) is compared with its earlier self.
 
 use crate::contract::schema::col;
+use crate::contract::vocab::ChangeCode;
 use crate::error::Result;
 use crate::table::TableBuilder;
 use polars::prelude::DataFrame;
@@ -117,25 +118,25 @@ fn pair(before: &[Row], now: &[Row]) -> Vec<(Option<Row>, Option<Row>)> {
     pairs
 }
 
-/// Reason codes of a change: `NEW_WINDOW`, `WINDOW_GONE`, `WINDOW_EXTENDED`, `VERDICT`, `FLAG`,
-/// `SCATTERED`; empty when nothing an advisor acts on changed.
-fn change_codes(before: Option<&Row>, now: Option<&Row>) -> Vec<&'static str> {
+/// Reason codes of a change (`vocab::ChangeCode`); empty when nothing an advisor acts on
+/// changed.
+fn change_codes(before: Option<&Row>, now: Option<&Row>) -> Vec<ChangeCode> {
     match (before, now) {
-        (None, Some(_)) => vec!["NEW_WINDOW"],
-        (Some(_), None) => vec!["WINDOW_GONE"],
+        (None, Some(_)) => vec![ChangeCode::NewWindow],
+        (Some(_), None) => vec![ChangeCode::WindowGone],
         (Some(b), Some(n)) => {
             let mut codes = Vec::new();
             if b.verdict != n.verdict {
-                codes.push("VERDICT");
+                codes.push(ChangeCode::Verdict);
             }
             if b.flagged != n.flagged {
-                codes.push("FLAG");
+                codes.push(ChangeCode::Flag);
             }
             if b.scattered != n.scattered {
-                codes.push("SCATTERED");
+                codes.push(ChangeCode::Scattered);
             }
             if !codes.is_empty() && b.end != n.end {
-                codes.push("WINDOW_EXTENDED");
+                codes.push(ChangeCode::WindowExtended);
             }
             codes
         }
@@ -159,6 +160,7 @@ pub fn compare(previous: &DataFrame, current: &DataFrame) -> Result<DataFrame> {
         for (rb, rn) in pair(b, n) {
             let codes = change_codes(rb.as_ref(), rn.as_ref());
             if !codes.is_empty() {
+                let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
                 out.push((p.clone(), rb, rn, codes.join(";")));
             }
         }

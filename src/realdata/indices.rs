@@ -4,6 +4,7 @@
 //! across provinces or carried onto another map: each value stays on the map of its source.
 
 use crate::contract::schema::col;
+use crate::contract::vocab::Measure;
 use crate::error::Result;
 use crate::reference::{Boundary, Reference};
 use crate::table::{self, TableBuilder};
@@ -25,12 +26,17 @@ pub enum IndexMeasure {
 impl IndexMeasure {
     pub const ALL: [IndexMeasure; 2] = [IndexMeasure::EmploymentIndex, IndexMeasure::Iip];
 
+    /// The measure (`vocab::Measure`).
+    pub fn measure(self) -> Measure {
+        match self {
+            IndexMeasure::Iip => Measure::Iip,
+            IndexMeasure::EmploymentIndex => Measure::EmploymentIndex,
+        }
+    }
+
     /// Column of the clean output table.
     pub fn column(self) -> &'static str {
-        match self {
-            IndexMeasure::Iip => "iip",
-            IndexMeasure::EmploymentIndex => "employment_index",
-        }
+        self.measure().as_str()
     }
 
     pub fn parse(s: &str) -> Option<Self> {

@@ -9,12 +9,14 @@ pub mod activity;
 pub mod indices;
 pub mod programme;
 
+use crate::contract::vocab::DetailStatus;
 use crate::error::Result;
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 
-/// Status of a stage that needs province spending in a run without any.
-pub const NOT_APPLICABLE: &str = "not_applicable";
+/// Status of a stage that needs province spending in a run without any: the text of
+/// [`DetailStatus::NotApplicable`], for readers of the manifest's JSON.
+pub const NOT_APPLICABLE: &str = DetailStatus::NotApplicable.as_str();
 
 /// Why the panel, models and flags stages do not run on such data.
 pub const NO_SPENDING_REASON: &str = "no province spending data: the pipeline has no source of \

@@ -1,8 +1,9 @@
 //! Every canonical column name, once: the schemas in this module and the stages that read
 //! and write the tables both take names from here, so a column is renamed in one place. What
-//! each column holds is in the table schemas (and docs/TABLES.md).
+//! each column holds is in the table schemas (and docs/TABLES.md). The output table's measure
+//! columns are the `vocab::Measure` values.
 
-use crate::contract::vocab::Activity;
+use crate::contract::vocab::{Activity, Measure};
 
 pub const YEAR: &str = "year";
 pub const PROVINCE_CODE: &str = "province_code";
@@ -20,11 +21,11 @@ pub const ACHIEVED_MODELS: &str = "achieved_models";
 pub const BOUNDARY: &str = "boundary";
 pub const SOURCE_FILE: &str = "source_file";
 pub const SOURCE_ROW: &str = "source_row";
-pub const OUTPUT_BVND: &str = "output_bvnd";
-pub const IIP: &str = "iip";
-pub const EMPLOYMENT: &str = "employment";
-pub const EMPLOYMENT_INDEX: &str = "employment_index";
-pub const ESTABLISHMENTS: &str = "establishments";
+pub const OUTPUT_BVND: &str = Measure::OutputBvnd.as_str();
+pub const IIP: &str = Measure::Iip.as_str();
+pub const EMPLOYMENT: &str = Measure::Employment.as_str();
+pub const EMPLOYMENT_INDEX: &str = Measure::EmploymentIndex.as_str();
+pub const ESTABLISHMENTS: &str = Measure::Establishments.as_str();
 pub const COLUMN: &str = "column";
 pub const RAW_VALUE: &str = "raw_value";
 pub const REASON: &str = "reason";
