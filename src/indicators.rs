@@ -3,6 +3,8 @@
 //! grant, share of small grants, HHI and effective number of sectors, beneficiary HHI, Gini and
 //! Theil of grant sizes) per province and window, and for the whole country ("00").
 
+use crate::contract::schema::col;
+use crate::contract::vocab::WindowKind;
 use crate::error::Result;
 use crate::panel::{Grant, OutputCell, OutputKey};
 use crate::stats::concentration as conc;
@@ -62,20 +64,20 @@ pub struct Window {
 pub fn windows(first: i32, last: i32, params: &IndicatorParams) -> Vec<Window> {
     let mut w: Vec<Window> = (first..=last)
         .map(|y| Window {
-            kind: "year",
+            kind: WindowKind::Year.as_str(),
             start: y,
             end: y,
         })
         .collect();
     let r = params.rolling_years.max(1);
     w.extend((first + r - 1..=last).map(|y| Window {
-        kind: "rolling3",
+        kind: WindowKind::Rolling3.as_str(),
         start: y - r + 1,
         end: y,
     }));
     w.extend(phase_windows(first, last, params));
     w.push(Window {
-        kind: "all",
+        kind: WindowKind::All.as_str(),
         start: first,
         end: last,
     });
@@ -90,7 +92,7 @@ pub fn phase_windows(first: i32, last: i32, params: &IndicatorParams) -> Vec<Win
         .map(|[a, b]| ((*a).max(first), (*b).min(last)))
         .filter(|(a, b)| b - a >= 2)
         .map(|(a, b)| Window {
-            kind: "phase",
+            kind: WindowKind::Phase.as_str(),
             start: a,
             end: b,
         })
@@ -310,17 +312,17 @@ pub fn compute(
         e.1 += 1;
     }
     let spending_by_year = TableBuilder::new()
-        .i32("year", sby.keys().map(|k| Some(k.0)).collect())
+        .i32(col::YEAR, sby.keys().map(|k| Some(k.0)).collect())
         .str(
-            "source",
+            col::SOURCE,
             sby.keys().map(|k| Some(k.1.to_string())).collect(),
         )
         .str(
-            "activity",
+            col::ACTIVITY,
             sby.keys().map(|k| Some(k.2.to_string())).collect(),
         )
-        .f64_dense("amount_mvnd", sby.values().map(|v| v.0).collect())
-        .i64("n_grants", sby.values().map(|v| Some(v.1)).collect())
+        .f64_dense(col::AMOUNT_MVND, sby.values().map(|v| v.0).collect())
+        .i64(col::N_GRANTS, sby.values().map(|v| Some(v.1)).collect())
         .build()?;
 
     // Province-year spending.
@@ -370,21 +372,21 @@ pub fn compute(
         }
     }
     let growth = TableBuilder::new()
-        .str("province_code", g_province.clone())
-        .i32("year", g_year.clone())
-        .f64("output_bvnd", g_out.clone())
-        .f64("dlog_output", g_dlog)
-        .f64("spend_mvnd", g_spend.clone())
-        .f64("spend_lag1_mvnd", g_lag)
+        .str(col::PROVINCE_CODE, g_province.clone())
+        .i32(col::YEAR, g_year.clone())
+        .f64(col::OUTPUT_BVND, g_out.clone())
+        .f64(col::DLOG_OUTPUT, g_dlog)
+        .f64(col::SPEND_MVND, g_spend.clone())
+        .f64(col::SPEND_LAG1_MVND, g_lag)
         .build()?;
     let intensity = TableBuilder::new()
-        .str("province_code", g_province)
-        .i32("year", g_year)
-        .f64("spend_mvnd", g_spend)
-        .f64("output_bvnd", g_out)
-        .f64("spend_per_bvnd_output", i_per_out)
-        .f64("establishments", i_est)
-        .f64("spend_per_establishment_mvnd", i_per_est)
+        .str(col::PROVINCE_CODE, g_province)
+        .i32(col::YEAR, g_year)
+        .f64(col::SPEND_MVND, g_spend)
+        .f64(col::OUTPUT_BVND, g_out)
+        .f64(col::SPEND_PER_BVND_OUTPUT, i_per_out)
+        .f64(col::ESTABLISHMENTS, i_est)
+        .f64(col::SPEND_PER_ESTABLISHMENT_MVND, i_per_est)
         .build()?;
 
     // CAGR per province over the whole span and each covered phase.
@@ -410,15 +412,18 @@ pub fn compute(
     }
     let growth_cagr = TableBuilder::new()
         .str(
-            "province_code",
+            col::PROVINCE_CODE,
             cagr_rows.iter().map(|r| Some(r.0.clone())).collect(),
         )
         .i32(
-            "period_start",
+            col::PERIOD_START,
             cagr_rows.iter().map(|r| Some(r.1)).collect(),
         )
-        .i32("period_end", cagr_rows.iter().map(|r| Some(r.2)).collect())
-        .f64("cagr", cagr_rows.iter().map(|r| r.3).collect())
+        .i32(
+            col::PERIOD_END,
+            cagr_rows.iter().map(|r| Some(r.2)).collect(),
+        )
+        .f64(col::CAGR, cagr_rows.iter().map(|r| r.3).collect())
         .build()?;
 
     // Plan achievement per province-year, over the records that carry a plan.
@@ -451,31 +456,31 @@ pub fn compute(
     ach.retain(|_, a| a.planned.is_some() || a.tt.is_some() || a.tm.is_some());
     let achievement = TableBuilder::new()
         .str(
-            "province_code",
+            col::PROVINCE_CODE,
             ach.keys().map(|k| Some(k.0.clone())).collect(),
         )
-        .i32("year", ach.keys().map(|k| Some(k.1)).collect())
-        .f64("planned_mvnd", ach.values().map(|a| a.planned).collect())
+        .i32(col::YEAR, ach.keys().map(|k| Some(k.1)).collect())
+        .f64(col::PLANNED_MVND, ach.values().map(|a| a.planned).collect())
         .f64(
-            "disbursed_mvnd",
+            col::DISBURSED_MVND,
             ach.values().map(|a| a.disbursed).collect(),
         )
         .f64(
-            "disbursement_rate",
+            col::DISBURSEMENT_RATE,
             ach.values()
                 .map(|a| ratio(a.disbursed, a.planned))
                 .collect(),
         )
-        .f64("target_trainees", ach.values().map(|a| a.tt).collect())
-        .f64("achieved_trainees", ach.values().map(|a| a.at).collect())
+        .f64(col::TARGET_TRAINEES, ach.values().map(|a| a.tt).collect())
+        .f64(col::ACHIEVED_TRAINEES, ach.values().map(|a| a.at).collect())
         .f64(
-            "trainee_rate",
+            col::TRAINEE_RATE,
             ach.values().map(|a| ratio(a.at, a.tt)).collect(),
         )
-        .f64("target_models", ach.values().map(|a| a.tm).collect())
-        .f64("achieved_models", ach.values().map(|a| a.am).collect())
+        .f64(col::TARGET_MODELS, ach.values().map(|a| a.tm).collect())
+        .f64(col::ACHIEVED_MODELS, ach.values().map(|a| a.am).collect())
         .f64(
-            "model_rate",
+            col::MODEL_RATE,
             ach.values().map(|a| ratio(a.am, a.tm)).collect(),
         )
         .build()?;
@@ -531,47 +536,53 @@ pub fn compute(
     }
     let concentration = TableBuilder::new()
         .str(
-            "province_code",
+            col::PROVINCE_CODE,
             rows.iter().map(|r| Some(r.0.clone())).collect(),
         )
         .str(
-            "window",
+            col::WINDOW,
             rows.iter().map(|r| Some(r.1.kind.to_string())).collect(),
         )
         .i32(
-            "period_start",
+            col::PERIOD_START,
             rows.iter().map(|r| Some(r.1.start)).collect(),
         )
-        .i32("period_end", rows.iter().map(|r| Some(r.1.end)).collect())
+        .i32(
+            col::PERIOD_END,
+            rows.iter().map(|r| Some(r.1.end)).collect(),
+        )
         .i64(
-            "n_grants",
+            col::N_GRANTS,
             rows.iter().map(|r| Some(r.2.n_grants as i64)).collect(),
         )
-        .f64_dense("total_mvnd", rows.iter().map(|r| r.2.total_mvnd).collect())
+        .f64_dense(
+            col::TOTAL_MVND,
+            rows.iter().map(|r| r.2.total_mvnd).collect(),
+        )
         .f64(
-            "median_grant_mvnd",
+            col::MEDIAN_GRANT_MVND,
             rows.iter().map(|r| r.2.median_grant_mvnd).collect(),
         )
         .f64(
-            "small_grant_share",
+            col::SMALL_GRANT_SHARE,
             rows.iter().map(|r| r.2.small_grant_share).collect(),
         )
         .f64(
-            "hhi_sectors",
+            col::HHI_SECTORS,
             rows.iter().map(|r| r.2.hhi_sectors).collect(),
         )
         .f64(
-            "eff_sectors",
+            col::EFF_SECTORS,
             rows.iter().map(|r| r.2.eff_sectors).collect(),
         )
         .f64(
-            "hhi_beneficiaries",
+            col::HHI_BENEFICIARIES,
             rows.iter().map(|r| r.2.hhi_beneficiaries).collect(),
         )
-        .f64("gini", rows.iter().map(|r| r.2.gini).collect())
-        .f64("theil", rows.iter().map(|r| r.2.theil).collect())
+        .f64(col::GINI, rows.iter().map(|r| r.2.gini).collect())
+        .f64(col::THEIL, rows.iter().map(|r| r.2.theil).collect())
         .f64(
-            "top_decile_share",
+            col::TOP_DECILE_SHARE,
             rows.iter().map(|r| r.2.top_decile_share).collect(),
         )
         .build()?;
@@ -630,13 +641,13 @@ pub fn grant_size_tables(grants: &[Grant]) -> Result<(DataFrame, DataFrame)> {
         .filter(|a| *a > 0.0)
         .collect();
     let national = TableBuilder::new()
-        .i32("period_start", vec![grants.iter().map(|g| g.year).min()])
-        .i32("period_end", vec![grants.iter().map(|g| g.year).max()])
-        .i64("n_grants", vec![Some(grants.len() as i64)])
-        .i64("n_positive_grants", vec![Some(amounts.len() as i64)])
-        .f64_dense("total_mvnd", vec![grants.iter().map(|g| g.amount).sum()])
-        .f64("gini", vec![conc::gini(&amounts)])
-        .f64("top_decile_share", vec![top_decile_share(&amounts)])
+        .i32(col::PERIOD_START, vec![grants.iter().map(|g| g.year).min()])
+        .i32(col::PERIOD_END, vec![grants.iter().map(|g| g.year).max()])
+        .i64(col::N_GRANTS, vec![Some(grants.len() as i64)])
+        .i64(col::N_POSITIVE_GRANTS, vec![Some(amounts.len() as i64)])
+        .f64_dense(col::TOTAL_MVND, vec![grants.iter().map(|g| g.amount).sum()])
+        .f64(col::GINI, vec![conc::gini(&amounts)])
+        .f64(col::TOP_DECILE_SHARE, vec![top_decile_share(&amounts)])
         .build()?;
     let points = if amounts.is_empty() {
         Vec::new()
@@ -644,8 +655,8 @@ pub fn grant_size_tables(grants: &[Grant]) -> Result<(DataFrame, DataFrame)> {
         lorenz_points(&amounts)
     };
     let lorenz = TableBuilder::new()
-        .f64_dense("share_of_grants", points.iter().map(|p| p.0).collect())
-        .f64_dense("share_of_amount", points.iter().map(|p| p.1).collect())
+        .f64_dense(col::SHARE_OF_GRANTS, points.iter().map(|p| p.0).collect())
+        .f64_dense(col::SHARE_OF_AMOUNT, points.iter().map(|p| p.1).collect())
         .build()?;
     Ok((national, lorenz))
 }
@@ -716,9 +727,9 @@ mod tests {
             outputs.insert((y, "72".into(), Some("11".into())), cell(v + 10.0));
         }
         let ind = compute(&[], &outputs, &IndicatorParams::default()).unwrap();
-        let p = crate::table::strs(&ind.growth, "province_code").unwrap();
-        let y = crate::table::i32s(&ind.growth, "year").unwrap();
-        let g = crate::table::f64s(&ind.growth, "dlog_output").unwrap();
+        let p = crate::table::strs(&ind.growth, col::PROVINCE_CODE).unwrap();
+        let y = crate::table::i32s(&ind.growth, col::YEAR).unwrap();
+        let g = crate::table::f64s(&ind.growth, col::DLOG_OUTPUT).unwrap();
         let get = |code: &str| {
             (0..p.len())
                 .find(|&i| p[i].as_deref() == Some(code) && y[i] == Some(2019))
@@ -774,19 +785,19 @@ mod tests {
         .collect();
         let (national, lorenz) = grant_size_tables(&gs).unwrap();
         assert_eq!(
-            crate::table::i32s(&national, "period_start").unwrap(),
+            crate::table::i32s(&national, col::PERIOD_START).unwrap(),
             [Some(2016)]
         );
         assert_eq!(
-            crate::table::i32s(&national, "period_end").unwrap(),
+            crate::table::i32s(&national, col::PERIOD_END).unwrap(),
             [Some(2019)]
         );
         assert_eq!(
-            crate::table::i64s(&national, "n_grants").unwrap(),
+            crate::table::i64s(&national, col::N_GRANTS).unwrap(),
             [Some(5)]
         );
         assert_eq!(
-            crate::table::i64s(&national, "n_positive_grants").unwrap(),
+            crate::table::i64s(&national, col::N_POSITIVE_GRANTS).unwrap(),
             [Some(4)]
         );
         let f = |c: &str| crate::table::f64s_or_null(&national, c).unwrap()[0].unwrap();
@@ -796,8 +807,8 @@ mod tests {
         // Gini = Σ_i Σ_j |x_i − x_j| / (2 n² mean) = 200 / (2 · 16 · 25) = 0.25.
         assert!((f("gini") - 0.25).abs() < 1e-12);
         // The curve: (0,0), (¼, 0.1), (½, 0.3), (¾, 0.6), (1, 1).
-        let a = crate::table::f64s(&lorenz, "share_of_grants").unwrap();
-        let b = crate::table::f64s(&lorenz, "share_of_amount").unwrap();
+        let a = crate::table::f64s(&lorenz, col::SHARE_OF_GRANTS).unwrap();
+        let b = crate::table::f64s(&lorenz, col::SHARE_OF_AMOUNT).unwrap();
         assert_eq!(a, [Some(0.0), Some(0.25), Some(0.5), Some(0.75), Some(1.0)]);
         let want = [0.0, 0.1, 0.3, 0.6, 1.0];
         assert!(

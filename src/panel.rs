@@ -8,24 +8,13 @@
 //! industrial production index by the previous year's output; 34 → 63 is refused for merged
 //! units (a merged unit cannot be split).
 
+use crate::contract::schema::col;
+use crate::contract::vocab::{Activity, FundingSource};
 use crate::error::{Error, Result};
 use crate::reference::{Boundary, Reference};
 use crate::table::{self, TableBuilder};
 use polars::prelude::DataFrame;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// Canonical activities, in the order their columns appear.
-pub const ACTIVITIES: [&str; 9] = [
-    "demonstration",
-    "machinery",
-    "training",
-    "management",
-    "trade_promotion",
-    "consulting",
-    "conference",
-    "information",
-    "other",
-];
 
 /// Panel parameters (the `[panel]` table of a pipeline file).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -131,7 +120,7 @@ impl PilotParams {
 
 /// The panel's column of log spending of the previous year, ln(1 + million VND): the key
 /// term of the default model, under this name in its coefficients.
-pub const SPEND_TERM: &str = "log_spend_lag1";
+pub const SPEND_TERM: &str = col::LOG_SPEND_LAG1;
 
 /// One support record after harmonisation.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,9 +154,9 @@ pub type OutputKey = (i32, String, Option<String>);
 /// The map a pipeline uses when its file does not say: the one in force in the newest year of
 /// the data.
 pub fn default_boundary(funding: &DataFrame, output: &DataFrame) -> Result<Boundary> {
-    let newest = table::i32s(funding, "year")?
+    let newest = table::i32s(funding, col::YEAR)?
         .into_iter()
-        .chain(table::i32s(output, "year")?)
+        .chain(table::i32s(output, col::YEAR)?)
         .flatten()
         .max();
     Ok(newest.map(Boundary::in_force).unwrap_or(Boundary::B2008))
@@ -202,7 +191,7 @@ pub fn map_code(code: &str, from: Boundary, to: Boundary) -> std::result::Result
 }
 
 fn boundaries(df: &DataFrame) -> Result<Vec<Boundary>> {
-    Ok(table::strs_or_null(df, "boundary")?
+    Ok(table::strs_or_null(df, col::BOUNDARY)?
         .into_iter()
         .map(|b| {
             b.as_deref()
@@ -214,19 +203,19 @@ fn boundaries(df: &DataFrame) -> Result<Vec<Boundary>> {
 
 /// Reads the clean funding table and carries every grant to the target map.
 pub fn grants_on(funding: &DataFrame, target: Boundary) -> Result<Vec<Grant>> {
-    let years = table::i32s(funding, "year")?;
-    let provinces = table::strs(funding, "province_code")?;
-    let sectors = table::strs_or_null(funding, "sector_code")?;
-    let activities = table::strs_or_null(funding, "activity")?;
-    let sources = table::strs_or_null(funding, "source")?;
-    let amounts = table::f64s(funding, "amount_mvnd")?;
-    let planned = table::f64s_or_null(funding, "planned_mvnd")?;
-    let beneficiaries = table::strs_or_null(funding, "beneficiary")?;
-    let project_ids = table::strs_or_null(funding, "project_id")?;
-    let tt = table::f64s_or_null(funding, "target_trainees")?;
-    let at = table::f64s_or_null(funding, "achieved_trainees")?;
-    let tm = table::f64s_or_null(funding, "target_models")?;
-    let am = table::f64s_or_null(funding, "achieved_models")?;
+    let years = table::i32s(funding, col::YEAR)?;
+    let provinces = table::strs(funding, col::PROVINCE_CODE)?;
+    let sectors = table::strs_or_null(funding, col::SECTOR_CODE)?;
+    let activities = table::strs_or_null(funding, col::ACTIVITY)?;
+    let sources = table::strs_or_null(funding, col::SOURCE)?;
+    let amounts = table::f64s(funding, col::AMOUNT_MVND)?;
+    let planned = table::f64s_or_null(funding, col::PLANNED_MVND)?;
+    let beneficiaries = table::strs_or_null(funding, col::BENEFICIARY)?;
+    let project_ids = table::strs_or_null(funding, col::PROJECT_ID)?;
+    let tt = table::f64s_or_null(funding, col::TARGET_TRAINEES)?;
+    let at = table::f64s_or_null(funding, col::ACHIEVED_TRAINEES)?;
+    let tm = table::f64s_or_null(funding, col::TARGET_MODELS)?;
+    let am = table::f64s_or_null(funding, col::ACHIEVED_MODELS)?;
     let from = boundaries(funding)?;
     let mut grants = Vec::with_capacity(funding.height());
     for i in 0..funding.height() {
@@ -241,8 +230,12 @@ pub fn grants_on(funding: &DataFrame, target: Boundary) -> Result<Vec<Grant>> {
             year,
             province,
             sector: sectors[i].clone(),
-            activity: activities[i].clone().unwrap_or_else(|| "other".into()),
-            source: sources[i].clone().unwrap_or_else(|| "other".into()),
+            activity: activities[i]
+                .clone()
+                .unwrap_or_else(|| Activity::Other.as_str().into()),
+            source: sources[i]
+                .clone()
+                .unwrap_or_else(|| FundingSource::Other.as_str().into()),
             amount,
             planned: planned[i],
             beneficiary: beneficiaries[i].clone(),
@@ -265,13 +258,13 @@ fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 /// averaged with the previous year's output of each part as weights, and refused when a weight
 /// is missing.
 pub fn output_on(output: &DataFrame, target: Boundary) -> Result<BTreeMap<OutputKey, OutputCell>> {
-    let years = table::i32s(output, "year")?;
-    let provinces = table::strs(output, "province_code")?;
-    let sectors = table::strs_or_null(output, "sector_code")?;
-    let out = table::f64s_or_null(output, "output_bvnd")?;
-    let iip = table::f64s_or_null(output, "iip")?;
-    let emp = table::f64s_or_null(output, "employment")?;
-    let est = table::f64s_or_null(output, "establishments")?;
+    let years = table::i32s(output, col::YEAR)?;
+    let provinces = table::strs(output, col::PROVINCE_CODE)?;
+    let sectors = table::strs_or_null(output, col::SECTOR_CODE)?;
+    let out = table::f64s_or_null(output, col::OUTPUT_BVND)?;
+    let iip = table::f64s_or_null(output, col::IIP)?;
+    let emp = table::f64s_or_null(output, col::EMPLOYMENT)?;
+    let est = table::f64s_or_null(output, col::ESTABLISHMENTS)?;
     let from = boundaries(output)?;
 
     // First on the source map, merging rows that share a key (several sources may give
@@ -407,7 +400,7 @@ pub fn build(
         total: f64,
         national: f64,
         local: f64,
-        by_activity: [f64; ACTIVITIES.len()],
+        by_activity: [f64; Activity::ALL.len()],
         n: i64,
     }
     let mut spend: HashMap<(&str, &str, i32), Spend> = HashMap::new();
@@ -417,15 +410,17 @@ pub fn build(
         };
         let e = spend.entry((g.province.as_str(), s, g.year)).or_default();
         e.total += g.amount;
-        match g.source.as_str() {
-            "national" => e.national += g.amount,
-            "local" => e.local += g.amount,
+        match FundingSource::parse(&g.source) {
+            Some(FundingSource::National) => e.national += g.amount,
+            Some(FundingSource::Local) => e.local += g.amount,
             _ => {}
         }
-        let a = ACTIVITIES
+        // An activity outside the list counts as "other", the last column.
+        let activity = Activity::parse(&g.activity).unwrap_or(Activity::Other);
+        let a = Activity::ALL
             .iter()
-            .position(|a| *a == g.activity)
-            .unwrap_or(ACTIVITIES.len() - 1);
+            .position(|x| *x == activity)
+            .unwrap_or(Activity::ALL.len() - 1);
         e.by_activity[a] += g.amount;
         e.n += 1;
     }
@@ -506,9 +501,9 @@ fn funding_coverage(
     years: Option<[i32; 2]>,
     declared: &[FundingCoverage],
 ) -> Result<BTreeSet<(String, i32)>> {
-    let files = table::strs_or_null(funding, "source_file")?;
-    let ys = table::i32s(funding, "year")?;
-    let ps = table::strs(funding, "province_code")?;
+    let files = table::strs_or_null(funding, col::SOURCE_FILE)?;
+    let ys = table::i32s(funding, col::YEAR)?;
+    let ps = table::strs(funding, col::PROVINCE_CODE)?;
     let from = boundaries(funding)?;
     let name = |f: &str| {
         std::path::Path::new(f)
@@ -595,7 +590,7 @@ impl PanelColumns {
             spend: Vec::with_capacity(n),
             national: Vec::with_capacity(n),
             local: Vec::with_capacity(n),
-            by_activity: (0..ACTIVITIES.len())
+            by_activity: (0..Activity::ALL.len())
                 .map(|_| Vec::with_capacity(n))
                 .collect(),
             covered: Vec::with_capacity(n),
@@ -617,33 +612,33 @@ impl PanelColumns {
         let missing: Vec<Option<bool>> = self.output.iter().map(|o| Some(o.is_none())).collect();
         let n = self.year.len();
         let mut t = TableBuilder::new()
-            .i32("year", self.year)
-            .str("province_code", self.province)
-            .str("sector_code", self.sector)
-            .f64("spend_mvnd", self.spend)
-            .f64("spend_national_mvnd", self.national)
-            .f64("spend_local_mvnd", self.local)
-            .bool("funding_covered", self.covered);
-        for (a, v) in ACTIVITIES.iter().zip(self.by_activity) {
-            t = t.f64(&format!("spend_{a}_mvnd"), v);
+            .i32(col::YEAR, self.year)
+            .str(col::PROVINCE_CODE, self.province)
+            .str(col::SECTOR_CODE, self.sector)
+            .f64(col::SPEND_MVND, self.spend)
+            .f64(col::SPEND_NATIONAL_MVND, self.national)
+            .f64(col::SPEND_LOCAL_MVND, self.local)
+            .bool(col::FUNDING_COVERED, self.covered);
+        for (a, v) in Activity::ALL.iter().zip(self.by_activity) {
+            t = t.f64(col::spend_activity(*a), v);
         }
-        t = t.i64("n_grants", self.n_grants);
+        t = t.i64(col::N_GRANTS, self.n_grants);
         for (l, v) in self.lags.into_iter().take(params.lags).enumerate() {
-            t = t.f64(&format!("spend_lag{}_mvnd", l + 1), v);
+            t = t.f64(&col::spend_lag(l + 1), v);
         }
         for (l, v) in self.leads.into_iter().take(params.leads).enumerate() {
-            t = t.f64(&format!("spend_lead{}_mvnd", l + 1), v);
+            t = t.f64(&col::spend_lead(l + 1), v);
         }
-        t.f64("log_spend_lag1", self.log_spend_lag1)
-            .f64("output_bvnd", self.output)
-            .f64("employment", self.employment)
-            .f64("establishments", self.establishments)
-            .f64("log_output", self.log_output)
-            .f64("dlog_output", self.dlog)
-            .bool("missing_output", missing)
-            .bool("pilot", self.pilot)
-            .i32("rel_year", self.rel_year)
-            .str("boundary", vec![Some(target.as_str().to_string()); n])
+        t.f64(col::LOG_SPEND_LAG1, self.log_spend_lag1)
+            .f64(col::OUTPUT_BVND, self.output)
+            .f64(col::EMPLOYMENT, self.employment)
+            .f64(col::ESTABLISHMENTS, self.establishments)
+            .f64(col::LOG_OUTPUT, self.log_output)
+            .f64(col::DLOG_OUTPUT, self.dlog)
+            .bool(col::MISSING_OUTPUT, missing)
+            .bool(col::PILOT, self.pilot)
+            .i32(col::REL_YEAR, self.rel_year)
+            .str(col::BOUNDARY, vec![Some(target.as_str().to_string()); n])
             .build()
     }
 }
@@ -655,18 +650,18 @@ mod coverage_tests {
     /// Funding of one file: (year, province, sector, amount).
     fn funding(rows: &[(i32, &str, &str, f64)], file: &str) -> DataFrame {
         TableBuilder::new()
-            .i32("year", rows.iter().map(|r| Some(r.0)).collect())
+            .i32(col::YEAR, rows.iter().map(|r| Some(r.0)).collect())
             .str(
-                "province_code",
+                col::PROVINCE_CODE,
                 rows.iter().map(|r| Some(r.1.to_string())).collect(),
             )
             .str(
-                "sector_code",
+                col::SECTOR_CODE,
                 rows.iter().map(|r| Some(r.2.to_string())).collect(),
             )
-            .f64("amount_mvnd", rows.iter().map(|r| Some(r.3)).collect())
+            .f64(col::AMOUNT_MVND, rows.iter().map(|r| Some(r.3)).collect())
             .str(
-                "source_file",
+                col::SOURCE_FILE,
                 rows.iter().map(|_| Some(file.to_string())).collect(),
             )
             .build()
@@ -688,19 +683,19 @@ mod coverage_tests {
         }
         let n = y.len();
         TableBuilder::new()
-            .i32("year", y)
-            .str("province_code", p)
-            .str("sector_code", s)
-            .f64("output_bvnd", vec![Some(100.0); n])
+            .i32(col::YEAR, y)
+            .str(col::PROVINCE_CODE, p)
+            .str(col::SECTOR_CODE, s)
+            .f64(col::OUTPUT_BVND, vec![Some(100.0); n])
             .build()
             .unwrap()
     }
 
     fn spend_of(panel: &DataFrame, p: &str, s: &str, y: i32) -> Option<f64> {
-        let ps = table::strs(panel, "province_code").unwrap();
-        let ss = table::strs(panel, "sector_code").unwrap();
-        let ys = table::i32s(panel, "year").unwrap();
-        let v = table::f64s(panel, "spend_mvnd").unwrap();
+        let ps = table::strs(panel, col::PROVINCE_CODE).unwrap();
+        let ss = table::strs(panel, col::SECTOR_CODE).unwrap();
+        let ys = table::i32s(panel, col::YEAR).unwrap();
+        let v = table::f64s(panel, col::SPEND_MVND).unwrap();
         let i = (0..panel.height())
             .find(|&i| {
                 ps[i].as_deref() == Some(p) && ss[i].as_deref() == Some(s) && ys[i] == Some(y)

@@ -1,6 +1,6 @@
 //! Every closed vocabulary of the program, once: the stages, what a stage did, the funding
-//! table's activities and sources, the flags' statuses and reason codes, the kinds of evaluation
-//! window, and the report language. Each is an enum whose `as_str()` is the exact text written
+//! table's activities and sources, the flags' statuses, reason codes and change codes, the kinds
+//! of evaluation window, the measures of the output table, and the report language. Each is an enum whose `as_str()` is the exact text written
 //! to Parquet files and JSON; reading a value outside the list (a pipeline file, a manifest)
 //! fails and names the value and the allowed ones.
 
@@ -29,7 +29,7 @@ macro_rules! vocab {
             pub const NAMES: &'static [&'static str] = &[$($text),+];
 
             /// The text written to tables and JSON.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text),+
                 }
@@ -190,6 +190,42 @@ vocab! {
 }
 
 vocab! {
+    /// What changed for a province since the previous run (`change` column of the flags'
+    /// changes table, joined by ";").
+    pub enum ChangeCode {
+        /// A window the previous run did not assess.
+        NewWindow = "NEW_WINDOW",
+        /// A window the previous run assessed and this one does not.
+        WindowGone = "WINDOW_GONE",
+        /// The window now ends later (alongside another change).
+        WindowExtended = "WINDOW_EXTENDED",
+        /// The effect verdict changed.
+        Verdict = "VERDICT",
+        /// The province was flagged or no longer is.
+        Flag = "FLAG",
+        /// Support became scattered or no longer is.
+        Scattered = "SCATTERED",
+    }
+}
+
+vocab! {
+    /// The measures of the clean output table (its measure columns; `measure = "…"` of a
+    /// source; the `measure` column of the real-data index table).
+    pub enum Measure {
+        /// Industrial output, billion VND.
+        OutputBvnd = "output_bvnd",
+        /// Industrial production index, previous year = 100.
+        Iip = "iip",
+        /// Employment, people.
+        Employment = "employment",
+        /// Employment index of industrial enterprises, same date a year earlier = 100.
+        EmploymentIndex = "employment_index",
+        /// Establishments.
+        Establishments = "establishments",
+    }
+}
+
+vocab! {
     /// The kinds of evaluation window (`window` column of the concentration table; the
     /// `[flags] windows` key).
     pub enum WindowKind {
@@ -250,6 +286,21 @@ mod tests {
         );
         assert_eq!(WindowKind::Rolling3.as_str(), "rolling3");
         assert_eq!(Activity::NAMES.len(), 9);
+        assert_eq!(
+            ChangeCode::parse("WINDOW_EXTENDED"),
+            Some(ChangeCode::WindowExtended)
+        );
+        assert_eq!(ChangeCode::NewWindow.as_str(), "NEW_WINDOW");
+        assert_eq!(
+            Measure::NAMES,
+            [
+                "output_bvnd",
+                "iip",
+                "employment",
+                "employment_index",
+                "establishments"
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! or that appeared or left, with the evidence before and now. A window whose end moved with a
 //! new year of data (same province, same first year) is compared with its earlier self.
 
+use crate::contract::schema::col;
+use crate::contract::vocab::ChangeCode;
 use crate::error::Result;
 use crate::table::TableBuilder;
 use polars::prelude::DataFrame;
@@ -40,9 +42,9 @@ fn column<T: Clone>(
 
 fn rows(df: &DataFrame) -> Result<BTreeMap<String, Vec<Row>>> {
     use crate::table::{bools, f64s_or_null, i32s, i64s, strs, strs_or_null};
-    let province = strs(df, "province_code")?;
-    let start = i32s(df, "period_start")?;
-    let end = i32s(df, "period_end")?;
+    let province = strs(df, col::PROVINCE_CODE)?;
+    let start = i32s(df, col::PERIOD_START)?;
+    let end = i32s(df, col::PERIOD_END)?;
     let name = column(df, "province_name", strs_or_null)?;
     let verdict = column(df, "effect_verdict", strs_or_null)?;
     let flagged = column(df, "flagged", bools)?;
@@ -116,25 +118,25 @@ fn pair(before: &[Row], now: &[Row]) -> Vec<(Option<Row>, Option<Row>)> {
     pairs
 }
 
-/// Reason codes of a change: `NEW_WINDOW`, `WINDOW_GONE`, `WINDOW_EXTENDED`, `VERDICT`, `FLAG`,
-/// `SCATTERED`; empty when nothing an advisor acts on changed.
-fn change_codes(before: Option<&Row>, now: Option<&Row>) -> Vec<&'static str> {
+/// Reason codes of a change (`vocab::ChangeCode`); empty when nothing an advisor acts on
+/// changed.
+fn change_codes(before: Option<&Row>, now: Option<&Row>) -> Vec<ChangeCode> {
     match (before, now) {
-        (None, Some(_)) => vec!["NEW_WINDOW"],
-        (Some(_), None) => vec!["WINDOW_GONE"],
+        (None, Some(_)) => vec![ChangeCode::NewWindow],
+        (Some(_), None) => vec![ChangeCode::WindowGone],
         (Some(b), Some(n)) => {
             let mut codes = Vec::new();
             if b.verdict != n.verdict {
-                codes.push("VERDICT");
+                codes.push(ChangeCode::Verdict);
             }
             if b.flagged != n.flagged {
-                codes.push("FLAG");
+                codes.push(ChangeCode::Flag);
             }
             if b.scattered != n.scattered {
-                codes.push("SCATTERED");
+                codes.push(ChangeCode::Scattered);
             }
             if !codes.is_empty() && b.end != n.end {
-                codes.push("WINDOW_EXTENDED");
+                codes.push(ChangeCode::WindowExtended);
             }
             codes
         }
@@ -158,6 +160,7 @@ pub fn compare(previous: &DataFrame, current: &DataFrame) -> Result<DataFrame> {
         for (rb, rn) in pair(b, n) {
             let codes = change_codes(rb.as_ref(), rn.as_ref());
             if !codes.is_empty() {
+                let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
                 out.push((p.clone(), rb, rn, codes.join(";")));
             }
         }
@@ -197,11 +200,11 @@ fn build(rows: &[(String, Option<Row>, Option<Row>, String)]) -> Result<DataFram
     let (before, now) = (false, true);
     TableBuilder::new()
         .str(
-            "province_code",
+            col::PROVINCE_CODE,
             rows.iter().map(|(p, ..)| Some(p.clone())).collect(),
         )
         .str(
-            "province_name",
+            col::PROVINCE_NAME,
             rows.iter()
                 .map(|(_, b, n, _)| {
                     get(n, |r| r.name.clone()).or_else(|| get(b, |r| r.name.clone()))
@@ -209,40 +212,43 @@ fn build(rows: &[(String, Option<Row>, Option<Row>, String)]) -> Result<DataFram
                 .collect(),
         )
         .str(
-            "change",
+            col::CHANGE,
             rows.iter().map(|(.., c)| Some(c.clone())).collect(),
         )
-        .i32("period_start_before", col_i32(before, &|r| Some(r.start)))
-        .i32("period_end_before", col_i32(before, &|r| Some(r.end)))
-        .i32("period_start", col_i32(now, &|r| Some(r.start)))
-        .i32("period_end", col_i32(now, &|r| Some(r.end)))
-        .str("verdict_before", col_str(before, &|r| r.verdict.clone()))
-        .str("verdict_now", col_str(now, &|r| r.verdict.clone()))
-        .bool("flagged_before", col_bool(before, &|r| r.flagged))
-        .bool("flagged_now", col_bool(now, &|r| r.flagged))
-        .bool("scattered_before", col_bool(before, &|r| r.scattered))
-        .bool("scattered_now", col_bool(now, &|r| r.scattered))
-        .f64("effect_before", col_f64(before, &|r| r.effect))
-        .f64("effect_now", col_f64(now, &|r| r.effect))
-        .f64("effect_conf_low_before", col_f64(before, &|r| r.low))
-        .f64("effect_conf_low_now", col_f64(now, &|r| r.low))
-        .f64("effect_conf_high_before", col_f64(before, &|r| r.high))
-        .f64("effect_conf_high_now", col_f64(now, &|r| r.high))
-        .f64("eff_sectors_before", col_f64(before, &|r| r.eff_sectors))
-        .f64("eff_sectors_now", col_f64(now, &|r| r.eff_sectors))
+        .i32(
+            col::PERIOD_START_BEFORE,
+            col_i32(before, &|r| Some(r.start)),
+        )
+        .i32(col::PERIOD_END_BEFORE, col_i32(before, &|r| Some(r.end)))
+        .i32(col::PERIOD_START, col_i32(now, &|r| Some(r.start)))
+        .i32(col::PERIOD_END, col_i32(now, &|r| Some(r.end)))
+        .str(col::VERDICT_BEFORE, col_str(before, &|r| r.verdict.clone()))
+        .str(col::VERDICT_NOW, col_str(now, &|r| r.verdict.clone()))
+        .bool(col::FLAGGED_BEFORE, col_bool(before, &|r| r.flagged))
+        .bool(col::FLAGGED_NOW, col_bool(now, &|r| r.flagged))
+        .bool(col::SCATTERED_BEFORE, col_bool(before, &|r| r.scattered))
+        .bool(col::SCATTERED_NOW, col_bool(now, &|r| r.scattered))
+        .f64(col::EFFECT_BEFORE, col_f64(before, &|r| r.effect))
+        .f64(col::EFFECT_NOW, col_f64(now, &|r| r.effect))
+        .f64(col::EFFECT_CONF_LOW_BEFORE, col_f64(before, &|r| r.low))
+        .f64(col::EFFECT_CONF_LOW_NOW, col_f64(now, &|r| r.low))
+        .f64(col::EFFECT_CONF_HIGH_BEFORE, col_f64(before, &|r| r.high))
+        .f64(col::EFFECT_CONF_HIGH_NOW, col_f64(now, &|r| r.high))
+        .f64(col::EFF_SECTORS_BEFORE, col_f64(before, &|r| r.eff_sectors))
+        .f64(col::EFF_SECTORS_NOW, col_f64(now, &|r| r.eff_sectors))
         .f64(
-            "small_grant_share_before",
+            col::SMALL_GRANT_SHARE_BEFORE,
             col_f64(before, &|r| r.small_share),
         )
-        .f64("small_grant_share_now", col_f64(now, &|r| r.small_share))
+        .f64(col::SMALL_GRANT_SHARE_NOW, col_f64(now, &|r| r.small_share))
         .i64(
-            "n_grants_before",
+            col::N_GRANTS_BEFORE,
             rows.iter()
                 .map(|(_, b, ..)| get(b, |r| r.n_grants))
                 .collect(),
         )
         .i64(
-            "n_grants_now",
+            col::N_GRANTS_NOW,
             rows.iter()
                 .map(|(_, _, n, _)| get(n, |r| r.n_grants))
                 .collect(),
@@ -259,18 +265,18 @@ mod tests {
     fn flags(rows: &[(&str, i32, i32, &str, bool, bool)]) -> DataFrame {
         TableBuilder::new()
             .str(
-                "province_code",
+                col::PROVINCE_CODE,
                 rows.iter().map(|r| Some(r.0.to_string())).collect(),
             )
-            .i32("period_start", rows.iter().map(|r| Some(r.1)).collect())
-            .i32("period_end", rows.iter().map(|r| Some(r.2)).collect())
+            .i32(col::PERIOD_START, rows.iter().map(|r| Some(r.1)).collect())
+            .i32(col::PERIOD_END, rows.iter().map(|r| Some(r.2)).collect())
             .str(
-                "effect_verdict",
+                col::EFFECT_VERDICT,
                 rows.iter().map(|r| Some(r.3.to_string())).collect(),
             )
-            .bool("flagged", rows.iter().map(|r| Some(r.4)).collect())
-            .bool("scattered", rows.iter().map(|r| Some(r.5)).collect())
-            .f64("effect", rows.iter().map(|_| Some(0.01)).collect())
+            .bool(col::FLAGGED, rows.iter().map(|r| Some(r.4)).collect())
+            .bool(col::SCATTERED, rows.iter().map(|r| Some(r.5)).collect())
+            .f64(col::EFFECT, rows.iter().map(|_| Some(0.01)).collect())
             .build()
             .unwrap()
     }
@@ -292,8 +298,8 @@ mod tests {
             ("06", 2016, 2020, "clear", false, true),
         ]);
         let c = compare(&before, &now).unwrap();
-        let province = strs(&c, "province_code").unwrap();
-        let change = strs(&c, "change").unwrap();
+        let province = strs(&c, col::PROVINCE_CODE).unwrap();
+        let change = strs(&c, col::CHANGE).unwrap();
         let got: Vec<(String, String)> = province
             .into_iter()
             .zip(change)
@@ -309,15 +315,15 @@ mod tests {
             ]
         );
         assert_eq!(
-            bools(&c, "flagged_before").unwrap(),
+            bools(&c, col::FLAGGED_BEFORE).unwrap(),
             vec![Some(false), Some(false), Some(false), None]
         );
         assert_eq!(
-            bools(&c, "flagged_now").unwrap(),
+            bools(&c, col::FLAGGED_NOW).unwrap(),
             vec![Some(true), Some(false), None, Some(false)]
         );
         assert_eq!(
-            crate::table::i32s(&c, "period_end_before").unwrap(),
+            crate::table::i32s(&c, col::PERIOD_END_BEFORE).unwrap(),
             vec![Some(2022), Some(2020), Some(2020), None]
         );
     }

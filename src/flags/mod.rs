@@ -13,6 +13,7 @@
 pub mod changes;
 pub mod verdict;
 
+use crate::contract::schema::col;
 use crate::contract::vocab::{FlagStatus, ReasonCode, WindowKind};
 use crate::error::{Error, Result};
 use crate::models::{Unit, UnitEffect};
@@ -353,71 +354,77 @@ pub fn to_frame(flags: &[Flag], boundary: Boundary) -> Result<DataFrame> {
     let y = |f: &dyn Fn(&Flag) -> i32| flags.iter().map(|v| Some(f(v))).collect::<Vec<_>>();
     let e = |f: &Flag| f.effect.est.clone();
     TableBuilder::new()
-        .str("province_code", s(&|f| Some(f.conc.province.clone())))
+        .str(col::PROVINCE_CODE, s(&|f| Some(f.conc.province.clone())))
         .str(
-            "province_name",
+            col::PROVINCE_NAME,
             s(&|f| r.name_of(&f.conc.province, boundary).map(str::to_string)),
         )
-        .i32("period_start", y(&|f| f.conc.start))
-        .i32("period_end", y(&|f| f.conc.end))
-        .i32("lag_years", y(&|f| f.lag as i32))
-        .i32("outcome_start", y(&|f| f.conc.start + f.lag as i32))
-        .i32("outcome_end", y(&|f| f.conc.end + f.lag as i32))
-        .i64("n_grants", i(&|f| Some(f.conc.n_grants)))
-        .f64("total_mvnd", x(&|f| Some(f.conc.total_mvnd)))
-        .f64("median_grant_mvnd", x(&|f| f.conc.median_grant_mvnd))
-        .f64("small_grant_share", x(&|f| f.conc.small_grant_share))
-        .f64("eff_sectors", x(&|f| f.conc.eff_sectors))
-        .f64("hhi_beneficiaries", x(&|f| f.conc.hhi_beneficiaries))
-        .f64("rank_eff_sectors", x(&|f| f.rank_eff))
-        .f64("rank_small_share", x(&|f| f.rank_small))
-        .f64("effect", x(&|f| e(f).estimate))
-        .f64("effect_std_error", x(&|f| e(f).std_error))
-        .f64("effect_df", x(&|f| e(f).df))
-        .f64("conf_level", x(&|f| Some(f.level)))
-        .f64("effect_conf_low", x(&|f| f.interval.map(|c| c.0)))
-        .f64("effect_conf_high", x(&|f| f.interval.map(|c| c.1)))
-        .f64("effect_p_value", x(&|f| e(f).p_value))
-        .f64("effect_q_value", x(&|f| f.effect.q_value))
-        .f64("min_effect", x(&|f| Some(f.min_effect)))
-        .i64("n_supported_cells", i(&|f| Some(e(f).supported_cells)))
-        .i64("n_comparison_cells", i(&|f| Some(e(f).comparison_cells)))
+        .i32(col::PERIOD_START, y(&|f| f.conc.start))
+        .i32(col::PERIOD_END, y(&|f| f.conc.end))
+        .i32(col::LAG_YEARS, y(&|f| f.lag as i32))
+        .i32(col::OUTCOME_START, y(&|f| f.conc.start + f.lag as i32))
+        .i32(col::OUTCOME_END, y(&|f| f.conc.end + f.lag as i32))
+        .i64(col::N_GRANTS, i(&|f| Some(f.conc.n_grants)))
+        .f64(col::TOTAL_MVND, x(&|f| Some(f.conc.total_mvnd)))
+        .f64(col::MEDIAN_GRANT_MVND, x(&|f| f.conc.median_grant_mvnd))
+        .f64(col::SMALL_GRANT_SHARE, x(&|f| f.conc.small_grant_share))
+        .f64(col::EFF_SECTORS, x(&|f| f.conc.eff_sectors))
+        .f64(col::HHI_BENEFICIARIES, x(&|f| f.conc.hhi_beneficiaries))
+        .f64(col::RANK_EFF_SECTORS, x(&|f| f.rank_eff))
+        .f64(col::RANK_SMALL_SHARE, x(&|f| f.rank_small))
+        .f64(col::EFFECT, x(&|f| e(f).estimate))
+        .f64(col::EFFECT_STD_ERROR, x(&|f| e(f).std_error))
+        .f64(col::EFFECT_DF, x(&|f| e(f).df))
+        .f64(col::CONF_LEVEL, x(&|f| Some(f.level)))
+        .f64(col::EFFECT_CONF_LOW, x(&|f| f.interval.map(|c| c.0)))
+        .f64(col::EFFECT_CONF_HIGH, x(&|f| f.interval.map(|c| c.1)))
+        .f64(col::EFFECT_P_VALUE, x(&|f| e(f).p_value))
+        .f64(col::EFFECT_Q_VALUE, x(&|f| f.effect.q_value))
+        .f64(col::MIN_EFFECT, x(&|f| Some(f.min_effect)))
+        .i64(col::N_SUPPORTED_CELLS, i(&|f| Some(e(f).supported_cells)))
+        .i64(col::N_COMPARISON_CELLS, i(&|f| Some(e(f).comparison_cells)))
         .i64(
-            "n_supported_cell_years",
+            col::N_SUPPORTED_CELL_YEARS,
             i(&|f| Some(e(f).supported_cell_years)),
         )
-        .i64("nobs", i(&|f| Some(e(f).nobs)))
-        .f64("placebo", x(&|f| e(f).placebo))
-        .f64("placebo_conf_low", x(&|f| f.placebo_interval.map(|c| c.0)))
-        .f64("placebo_conf_high", x(&|f| f.placebo_interval.map(|c| c.1)))
+        .i64(col::NOBS, i(&|f| Some(e(f).nobs)))
+        .f64(col::PLACEBO, x(&|f| e(f).placebo))
+        .f64(
+            col::PLACEBO_CONF_LOW,
+            x(&|f| f.placebo_interval.map(|c| c.0)),
+        )
+        .f64(
+            col::PLACEBO_CONF_HIGH,
+            x(&|f| f.placebo_interval.map(|c| c.1)),
+        )
         .bool(
-            "placebo_failed",
+            col::PLACEBO_FAILED,
             flags.iter().map(|f| f.placebo_failed).collect(),
         )
-        .f64("threshold_eff_sectors", x(&|f| Some(f.thresholds.0)))
-        .f64("threshold_small_share", x(&|f| Some(f.thresholds.1)))
+        .f64(col::THRESHOLD_EFF_SECTORS, x(&|f| Some(f.thresholds.0)))
+        .f64(col::THRESHOLD_SMALL_SHARE, x(&|f| Some(f.thresholds.1)))
         .str(
-            "effect_verdict",
+            col::EFFECT_VERDICT,
             s(&|f| Some(f.verdict.as_str().to_string())),
         )
-        .bool("scattered", b(&|f| f.scattered))
-        .bool("low_impact", b(&|f| f.low_impact))
+        .bool(col::SCATTERED, b(&|f| f.scattered))
+        .bool(col::LOW_IMPACT, b(&|f| f.low_impact))
         .bool(
-            "insufficient",
+            col::INSUFFICIENT,
             b(&|f| f.verdict == EffectVerdict::Insufficient),
         )
-        .bool("flagged", b(&|f| f.flagged))
-        .str("status", s(&|f| Some(f.status.as_str().to_string())))
+        .bool(col::FLAGGED, b(&|f| f.flagged))
+        .str(col::STATUS, s(&|f| Some(f.status.as_str().to_string())))
         .str(
-            "reasons",
+            col::REASONS,
             s(&|f| {
                 let codes: Vec<&str> = f.reasons.iter().map(|r| r.as_str()).collect();
                 Some(codes.join(";"))
             }),
         )
-        .str("reason_vi", s(&|f| Some(f.reason_vi.clone())))
-        .str("reason_en", s(&|f| Some(f.reason_en.clone())))
-        .i32("rank", flags.iter().map(|f| f.rank).collect())
+        .str(col::REASON_VI, s(&|f| Some(f.reason_vi.clone())))
+        .str(col::REASON_EN, s(&|f| Some(f.reason_en.clone())))
+        .i32(col::RANK, flags.iter().map(|f| f.rank).collect())
         .build()
 }
 
@@ -431,7 +438,7 @@ pub fn evaluation_windows(
     params: &FlagParams,
 ) -> Result<Vec<(i32, i32)>> {
     params.validate()?;
-    let years: Vec<i32> = crate::table::i32s(panel, "year")?
+    let years: Vec<i32> = crate::table::i32s(panel, col::YEAR)?
         .into_iter()
         .flatten()
         .collect();
@@ -457,16 +464,16 @@ pub fn run(
 ) -> Result<DataFrame> {
     use crate::table::{f64s, i32s, i64s, strs};
     params.validate()?;
-    let kinds = strs(concentration, "window")?;
-    let provinces = strs(concentration, "province_code")?;
-    let starts = i32s(concentration, "period_start")?;
-    let ends = i32s(concentration, "period_end")?;
-    let n = i64s(concentration, "n_grants")?;
-    let total = f64s(concentration, "total_mvnd")?;
-    let median = f64s(concentration, "median_grant_mvnd")?;
-    let small = f64s(concentration, "small_grant_share")?;
-    let eff = f64s(concentration, "eff_sectors")?;
-    let hhi_b = f64s(concentration, "hhi_beneficiaries")?;
+    let kinds = strs(concentration, col::WINDOW)?;
+    let provinces = strs(concentration, col::PROVINCE_CODE)?;
+    let starts = i32s(concentration, col::PERIOD_START)?;
+    let ends = i32s(concentration, col::PERIOD_END)?;
+    let n = i64s(concentration, col::N_GRANTS)?;
+    let total = f64s(concentration, col::TOTAL_MVND)?;
+    let median = f64s(concentration, col::MEDIAN_GRANT_MVND)?;
+    let small = f64s(concentration, col::SMALL_GRANT_SHARE)?;
+    let eff = f64s(concentration, col::EFF_SECTORS)?;
+    let hhi_b = f64s(concentration, col::HHI_BENEFICIARIES)?;
     let mut conc = Vec::new();
     for i in 0..concentration.height() {
         let kind = kinds[i].as_deref().unwrap_or("");

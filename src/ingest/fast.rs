@@ -2,15 +2,17 @@
 //! by polars straight from the file, canonical Parquet), and the boundary such a table is on.
 
 use super::*;
+use crate::contract::schema::col;
+use crate::contract::vocab::{Activity, FundingSource};
 
+/// The type of a canonical column (`contract::schema`); a name of neither clean table reads as
+/// a measure.
 pub(super) fn canonical_dtype(name: &str) -> DataType {
-    match name {
-        "year" => DataType::Int32,
-        "province_code" | "sector_code" | "activity" | "source" | "project_id" | "beneficiary"
-        | "boundary" | "source_file" => DataType::String,
-        "source_row" => DataType::Int64,
-        _ => DataType::Float64,
-    }
+    use crate::contract::schema::{FUNDING, OUTPUT};
+    FUNDING
+        .column(name)
+        .or_else(|| OUTPUT.column(name))
+        .map_or(DataType::Float64, |c| c.dtype.polars())
 }
 
 /// The first 64 KiB of a file (all of a shorter one): enough to tell its format and header.
@@ -155,16 +157,19 @@ pub(super) fn canonical_csv(spec: &SourceSpec, df: DataFrame) -> Result<Ingested
 pub(super) fn names_are_canonical(names: &[String], kind: Kind) -> bool {
     let set: HashSet<&str> = names.iter().map(String::as_str).collect();
     let has_measure = match kind {
-        Kind::Funding => set.contains("amount_mvnd"),
+        Kind::Funding => set.contains(col::AMOUNT_MVND),
         Kind::Output => numeric_columns(kind).iter().any(|c| set.contains(c)),
     };
     set.len() == names.len()
-        && set.contains("year")
-        && set.contains("province_code")
+        && set.contains(col::YEAR)
+        && set.contains(col::PROVINCE_CODE)
         && has_measure
         && names.iter().all(|n| {
             layout::is_canonical(n, kind)
-                || matches!(n.as_str(), "boundary" | "source_file" | "source_row")
+                || matches!(
+                    n.as_str(),
+                    col::BOUNDARY | col::SOURCE_FILE | col::SOURCE_ROW
+                )
         })
 }
 
@@ -254,7 +259,7 @@ pub(super) fn finish_canonical(
     let n = df.height();
     let kind = spec.kind;
     let ctx = || format!("cannot normalise {}", spec.path.display());
-    for code_col in ["province_code", "sector_code"] {
+    for code_col in [col::PROVINCE_CODE, col::SECTOR_CODE] {
         if let Ok(c) = df.column(code_col) {
             let ca = c.str().ctx(ctx)?;
             if ca.iter().flatten().any(|s| s.len() == 1) {
@@ -278,7 +283,7 @@ pub(super) fn finish_canonical(
     }
     scale_money_columns(spec, &mut df, notes)?;
     if kind == Kind::Funding {
-        if let Ok(c) = df.column("activity") {
+        if let Ok(c) = df.column(col::ACTIVITY) {
             let ca = c.str().ctx(ctx)?;
             if ca
                 .iter()
@@ -296,43 +301,46 @@ pub(super) fn finish_canonical(
                         })
                     })
                     .collect();
-                df.with_column(mapped.with_name("activity".into()).into_column())
+                df.with_column(mapped.with_name(col::ACTIVITY.into()).into_column())
                     .ctx(ctx)?;
                 notes.push("activity: descriptions classified by data/activity_rules.csv".into());
             }
         }
-        match df.column("source") {
+        match df.column(col::SOURCE) {
             Ok(c) => {
                 let ca = c.str().ctx(ctx)?;
                 if ca
                     .iter()
-                    .any(|v| v.is_some_and(|s| !matches!(s, "national" | "local" | "other")))
+                    .any(|v| v.is_some_and(|s| !FundingSource::NAMES.contains(&s)))
                 {
                     let mapped: StringChunked = ca
                         .iter()
                         .map(|v| v.map(|s| places::classify_source(s).unwrap_or(s)))
                         .collect();
-                    df.with_column(mapped.with_name("source".into()).into_column())
+                    df.with_column(mapped.with_name(col::SOURCE.into()).into_column())
                         .ctx(ctx)?;
                 }
             }
             Err(_) => {
                 let default_source = default_source(spec, "", notes);
-                df.with_column(Column::new("source".into(), vec![default_source; n]))
+                df.with_column(Column::new(col::SOURCE.into(), vec![default_source; n]))
                     .ctx(ctx)?;
             }
         }
-        if df.column("activity").is_err() {
-            df.with_column(Column::new("activity".into(), vec!["other"; n]))
-                .ctx(ctx)?;
+        if df.column(col::ACTIVITY).is_err() {
+            df.with_column(Column::new(
+                col::ACTIVITY.into(),
+                vec![Activity::Other.as_str(); n],
+            ))
+            .ctx(ctx)?;
             notes.push("no activity column: every row is \"other\"".into());
         }
-        if df.column("project_id").is_err() {
+        if df.column(col::PROJECT_ID).is_err() {
             let stem = spec.display_name();
             let ids: Vec<String> = (0..n as i64)
                 .map(|i| format!("{stem}:{}", i + first_row))
                 .collect();
-            df.with_column(Column::new("project_id".into(), ids))
+            df.with_column(Column::new(col::PROJECT_ID.into(), ids))
                 .ctx(ctx)?;
         }
     }
@@ -345,10 +353,10 @@ pub(super) fn finish_canonical(
             // Constant columns as scalars: no per-row strings for a table of millions. (Cut into
             // the reader's chunks as real columns instead, they cost 0.1 s more to build and
             // no less to write: 5M rows, canonical step 0.14 s against 0.25 s.)
-            "boundary" => boundary_column(&df, spec.boundary, boundary, notes),
-            "source_file" => text_scalar("source_file", &file_name(&spec.path), n),
-            "source_row" => Column::new(
-                "source_row".into(),
+            col::BOUNDARY => boundary_column(&df, spec.boundary, boundary, notes),
+            col::SOURCE_FILE => text_scalar(col::SOURCE_FILE, &file_name(&spec.path), n),
+            col::SOURCE_ROW => Column::new(
+                col::SOURCE_ROW.into(),
                 (0..n as i64).map(|i| i + first_row).collect::<Vec<i64>>(),
             ),
             other => Column::full_null(other.into(), n, &canonical_dtype(other)),
@@ -378,7 +386,11 @@ fn scale_money_columns(
             ),
         )
     })?;
-    for (name, target) in [("amount_mvnd", 6), ("planned_mvnd", 6), ("output_bvnd", 9)] {
+    for (name, target) in [
+        (col::AMOUNT_MVND, 6),
+        (col::PLANNED_MVND, 6),
+        (col::OUTPUT_BVND, 9),
+    ] {
         let Ok(c) = df.column(name) else { continue };
         if exp == target {
             continue;
@@ -417,13 +429,13 @@ pub(super) fn default_source(
     let w = places::tokens(header_text);
     if w.iter().any(|t| t == "kcqg") {
         notes.push("source: national (amount header names KCQG)".into());
-        "national"
+        FundingSource::National.as_str()
     } else if w.iter().any(|t| t == "kcdp") {
         notes.push("source: local (amount header names KCĐP)".into());
-        "local"
+        FundingSource::Local.as_str()
     } else {
         notes.push("source: no source column or setting; rows marked \"other\" (set `source` in the pipeline)".into());
-        "other"
+        FundingSource::Other.as_str()
     }
 }
 
@@ -435,7 +447,7 @@ pub(super) fn boundary_of(df: &DataFrame, forced: Option<Boundary>) -> Boundary 
         return b;
     }
     // A table written by this program carries its map.
-    if let Ok(c) = df.column("boundary") {
+    if let Ok(c) = df.column(col::BOUNDARY) {
         let first = c
             .str()
             .ok()
@@ -450,7 +462,7 @@ pub(super) fn boundary_of(df: &DataFrame, forced: Option<Boundary>) -> Boundary 
         }
     }
     let min_year = df
-        .column("year")
+        .column(col::YEAR)
         .ok()
         .and_then(|c| c.i32().ok().and_then(|ca| ca.min()));
     match min_year {
@@ -469,7 +481,10 @@ fn boundary_column(
     notes: &mut Vec<String>,
 ) -> Column {
     let n = df.height();
-    let years = df.column("year").ok().and_then(|c| c.i32().ok().cloned());
+    let years = df
+        .column(col::YEAR)
+        .ok()
+        .and_then(|c| c.i32().ok().cloned());
     let (lo, hi) = match (&years, forced) {
         (Some(y), None) => (y.min(), y.max()),
         _ => (None, None),
@@ -482,8 +497,8 @@ fn boundary_column(
                 .iter()
                 .map(|y| y.map(|y| Boundary::in_force(y).as_str()))
                 .collect();
-            maps.with_name("boundary".into()).into_column()
+            maps.with_name(col::BOUNDARY.into()).into_column()
         }
-        _ => text_scalar("boundary", table.as_str(), n),
+        _ => text_scalar(col::BOUNDARY, table.as_str(), n),
     }
 }

@@ -6,6 +6,7 @@ use super::Kind;
 use super::number::parse_year_label;
 use super::places::{has_phrase, tokens};
 use super::read::{Cell, Row};
+use crate::contract::schema::col;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,28 +42,28 @@ impl Role {
     pub fn from_canonical(name: &str) -> Option<Role> {
         Some(match name.trim() {
             "stt" => Role::Stt,
-            "project_id" => Role::ProjectId,
+            col::PROJECT_ID => Role::ProjectId,
             "name" | "project_name" => Role::Name,
-            "year" => Role::Year,
-            "province_code" => Role::ProvinceCode,
+            col::YEAR => Role::Year,
+            col::PROVINCE_CODE => Role::ProvinceCode,
             "province" | "province_name" => Role::Province,
-            "sector_code" | "sector" => Role::Sector,
-            "activity" => Role::Activity,
+            col::SECTOR_CODE | "sector" => Role::Sector,
+            col::ACTIVITY => Role::Activity,
             "description" => Role::Description,
-            "source" => Role::Source,
-            "amount_mvnd" | "amount" => Role::Amount,
-            "planned_mvnd" | "planned" => Role::Planned,
-            "beneficiary" => Role::Beneficiary,
+            col::SOURCE => Role::Source,
+            col::AMOUNT_MVND | "amount" => Role::Amount,
+            col::PLANNED_MVND | "planned" => Role::Planned,
+            col::BENEFICIARY => Role::Beneficiary,
             "implementer" => Role::Implementer,
-            "target_trainees" => Role::TargetTrainees,
-            "achieved_trainees" => Role::AchievedTrainees,
-            "target_models" => Role::TargetModels,
-            "achieved_models" => Role::AchievedModels,
-            "output_bvnd" | "output" => Role::Output,
-            "iip" => Role::Iip,
-            "employment_index" => Role::EmploymentIndex,
-            "employment" => Role::Employment,
-            "establishments" => Role::Establishments,
+            col::TARGET_TRAINEES => Role::TargetTrainees,
+            col::ACHIEVED_TRAINEES => Role::AchievedTrainees,
+            col::TARGET_MODELS => Role::TargetModels,
+            col::ACHIEVED_MODELS => Role::AchievedModels,
+            col::OUTPUT_BVND | "output" => Role::Output,
+            col::IIP => Role::Iip,
+            col::EMPLOYMENT_INDEX => Role::EmploymentIndex,
+            col::EMPLOYMENT => Role::Employment,
+            col::ESTABLISHMENTS => Role::Establishments,
             "ignore" | "" => Role::Ignore,
             _ => return None,
         })
@@ -71,24 +72,24 @@ impl Role {
     /// The canonical column a role fills, if any.
     pub fn canonical(self) -> Option<&'static str> {
         Some(match self {
-            Role::ProjectId => "project_id",
-            Role::Year => "year",
-            Role::ProvinceCode | Role::Province => "province_code",
-            Role::Sector => "sector_code",
-            Role::Activity | Role::Description => "activity",
-            Role::Source => "source",
-            Role::Amount => "amount_mvnd",
-            Role::Planned => "planned_mvnd",
-            Role::Beneficiary => "beneficiary",
-            Role::TargetTrainees => "target_trainees",
-            Role::AchievedTrainees => "achieved_trainees",
-            Role::TargetModels => "target_models",
-            Role::AchievedModels => "achieved_models",
-            Role::Output => "output_bvnd",
-            Role::Iip => "iip",
-            Role::EmploymentIndex => "employment_index",
-            Role::Employment => "employment",
-            Role::Establishments => "establishments",
+            Role::ProjectId => col::PROJECT_ID,
+            Role::Year => col::YEAR,
+            Role::ProvinceCode | Role::Province => col::PROVINCE_CODE,
+            Role::Sector => col::SECTOR_CODE,
+            Role::Activity | Role::Description => col::ACTIVITY,
+            Role::Source => col::SOURCE,
+            Role::Amount => col::AMOUNT_MVND,
+            Role::Planned => col::PLANNED_MVND,
+            Role::Beneficiary => col::BENEFICIARY,
+            Role::TargetTrainees => col::TARGET_TRAINEES,
+            Role::AchievedTrainees => col::ACHIEVED_TRAINEES,
+            Role::TargetModels => col::TARGET_MODELS,
+            Role::AchievedModels => col::ACHIEVED_MODELS,
+            Role::Output => col::OUTPUT_BVND,
+            Role::Iip => col::IIP,
+            Role::EmploymentIndex => col::EMPLOYMENT_INDEX,
+            Role::Employment => col::EMPLOYMENT,
+            Role::Establishments => col::ESTABLISHMENTS,
             _ => return None,
         })
     }
@@ -338,7 +339,7 @@ pub fn role_of_header(header: &str, kind: Kind) -> Option<Role> {
 /// columns of the kind, not the provenance ones (`boundary`, `source_file`, `source_row`) that
 /// ingest adds itself.
 pub fn is_canonical(name: &str, kind: Kind) -> bool {
-    !matches!(name, "boundary" | "source_file" | "source_row")
+    !matches!(name, col::BOUNDARY | col::SOURCE_FILE | col::SOURCE_ROW)
         && super::canonical_columns(kind).contains(&name)
 }
 

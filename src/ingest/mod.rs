@@ -41,6 +41,7 @@ use long::*;
 use records::*;
 use wide::*;
 
+use crate::contract::schema::col;
 use crate::error::{Error, PolarsContext, Result};
 use crate::reference::{Boundary, Place, Reference};
 use layout::Role;
@@ -214,17 +215,17 @@ pub fn numeric_columns(kind: Kind) -> &'static [&'static str] {
 
 fn numeric_slot(kind: Kind, role: Role) -> Option<usize> {
     let name = match role {
-        Role::Amount => "amount_mvnd",
-        Role::Planned => "planned_mvnd",
-        Role::TargetTrainees => "target_trainees",
-        Role::AchievedTrainees => "achieved_trainees",
-        Role::TargetModels => "target_models",
-        Role::AchievedModels => "achieved_models",
-        Role::Output => "output_bvnd",
-        Role::Iip => "iip",
-        Role::Employment => "employment",
-        Role::EmploymentIndex => "employment_index",
-        Role::Establishments => "establishments",
+        Role::Amount => col::AMOUNT_MVND,
+        Role::Planned => col::PLANNED_MVND,
+        Role::TargetTrainees => col::TARGET_TRAINEES,
+        Role::AchievedTrainees => col::ACHIEVED_TRAINEES,
+        Role::TargetModels => col::TARGET_MODELS,
+        Role::AchievedModels => col::ACHIEVED_MODELS,
+        Role::Output => col::OUTPUT_BVND,
+        Role::Iip => col::IIP,
+        Role::Employment => col::EMPLOYMENT,
+        Role::EmploymentIndex => col::EMPLOYMENT_INDEX,
+        Role::Establishments => col::ESTABLISHMENTS,
         _ => return None,
     };
     numeric_columns(kind).iter().position(|c| *c == name)

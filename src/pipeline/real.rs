@@ -78,7 +78,7 @@ impl Runner<'_> {
                         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
                 )
                 .collect(),
-            manifest: serde_json::to_value(&self.manifest).unwrap_or_default(),
+            manifest: self.manifest.clone(),
         };
         let files = crate::report::real::build_report(&self.out, &ctx)?;
         Ok(StageOutput {

@@ -4,6 +4,7 @@
 //! province code.
 
 use super::programme::{Confidence, Fund, Rejected, amount, cell, read_rows};
+use crate::contract::schema::col;
 use crate::error::Result;
 use crate::table::TableBuilder;
 use polars::prelude::DataFrame;
@@ -114,35 +115,44 @@ fn s(v: &str) -> Option<String> {
 /// `indicators/activity_facts.parquet`.
 pub fn activity_table(rows: &[ActivityFact]) -> Result<DataFrame> {
     TableBuilder::new()
-        .str("record_id", rows.iter().map(|r| s(&r.record_id)).collect())
         .str(
-            "province_code",
+            col::RECORD_ID,
+            rows.iter().map(|r| s(&r.record_id)).collect(),
+        )
+        .str(
+            col::PROVINCE_CODE,
             rows.iter().map(|r| s(&r.province_code)).collect(),
         )
-        .str("area", rows.iter().map(|r| s(&r.area)).collect())
-        .str("period", rows.iter().map(|r| s(&r.period)).collect())
-        .str("fund", rows.iter().map(|r| s(r.fund.as_str())).collect())
+        .str(col::AREA, rows.iter().map(|r| s(&r.area)).collect())
+        .str(col::PERIOD, rows.iter().map(|r| s(&r.period)).collect())
+        .str(col::FUND, rows.iter().map(|r| s(r.fund.as_str())).collect())
         .str(
-            "fund_source",
+            col::FUND_SOURCE,
             rows.iter().map(|r| s(&r.fund_source)).collect(),
         )
         .str(
-            "group_as_published",
+            col::GROUP_AS_PUBLISHED,
             rows.iter().map(|r| s(&r.group_as_published)).collect(),
         )
-        .str("group_en", rows.iter().map(|r| s(&r.group_en)).collect())
+        .str(col::GROUP_EN, rows.iter().map(|r| s(&r.group_en)).collect())
         .str(
-            "n_projects",
+            col::N_PROJECTS,
             rows.iter().map(|r| s(&r.n_projects)).collect(),
         )
-        .f64("amount_mvnd", rows.iter().map(|r| r.amount_mvnd).collect())
-        .str("qualifier", rows.iter().map(|r| s(&r.qualifier)).collect())
+        .f64(
+            col::AMOUNT_MVND,
+            rows.iter().map(|r| r.amount_mvnd).collect(),
+        )
         .str(
-            "confidence",
+            col::QUALIFIER,
+            rows.iter().map(|r| s(&r.qualifier)).collect(),
+        )
+        .str(
+            col::CONFIDENCE,
             rows.iter().map(|r| s(r.confidence.as_str())).collect(),
         )
         .str(
-            "source_url",
+            col::SOURCE_URL,
             rows.iter().map(|r| s(&r.source_url)).collect(),
         )
         .build()

@@ -3,6 +3,8 @@
 //! taken from the clean output table as published. Indices are ratios, so they are never added
 //! across provinces or carried onto another map: each value stays on the map of its source.
 
+use crate::contract::schema::col;
+use crate::contract::vocab::Measure;
 use crate::error::Result;
 use crate::reference::{Boundary, Reference};
 use crate::table::{self, TableBuilder};
@@ -24,12 +26,17 @@ pub enum IndexMeasure {
 impl IndexMeasure {
     pub const ALL: [IndexMeasure; 2] = [IndexMeasure::EmploymentIndex, IndexMeasure::Iip];
 
+    /// The measure (`vocab::Measure`).
+    pub fn measure(self) -> Measure {
+        match self {
+            IndexMeasure::Iip => Measure::Iip,
+            IndexMeasure::EmploymentIndex => Measure::EmploymentIndex,
+        }
+    }
+
     /// Column of the clean output table.
     pub fn column(self) -> &'static str {
-        match self {
-            IndexMeasure::Iip => "iip",
-            IndexMeasure::EmploymentIndex => "employment_index",
-        }
+        self.measure().as_str()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -58,10 +65,10 @@ pub struct IndexValue {
 /// The index values of a clean output table, one per (measure, year, province, map). When two
 /// sources give the same cell, the first is kept and a note names both values.
 pub fn from_output(output: &DataFrame) -> Result<(Vec<IndexValue>, Vec<String>)> {
-    let years = table::i32s(output, "year")?;
-    let provinces = table::strs(output, "province_code")?;
-    let sectors = table::strs_or_null(output, "sector_code")?;
-    let maps: Vec<Boundary> = table::strs_or_null(output, "boundary")?
+    let years = table::i32s(output, col::YEAR)?;
+    let provinces = table::strs(output, col::PROVINCE_CODE)?;
+    let sectors = table::strs_or_null(output, col::SECTOR_CODE)?;
+    let maps: Vec<Boundary> = table::strs_or_null(output, col::BOUNDARY)?
         .into_iter()
         .map(|b| {
             b.as_deref()
@@ -131,44 +138,44 @@ pub fn name_of(code: &str, boundary: Boundary) -> String {
 pub fn table(values: &[IndexValue]) -> Result<DataFrame> {
     TableBuilder::new()
         .str(
-            "measure",
+            col::MEASURE,
             values
                 .iter()
                 .map(|v| Some(v.measure.column().into()))
                 .collect(),
         )
-        .i32("year", values.iter().map(|v| Some(v.year)).collect())
+        .i32(col::YEAR, values.iter().map(|v| Some(v.year)).collect())
         .str(
-            "province_code",
+            col::PROVINCE_CODE,
             values
                 .iter()
                 .map(|v| Some(v.province_code.clone()))
                 .collect(),
         )
         .str(
-            "province_name",
+            col::PROVINCE_NAME,
             values
                 .iter()
                 .map(|v| Some(name_of(&v.province_code, v.boundary)))
                 .collect(),
         )
         .str(
-            "boundary",
+            col::BOUNDARY,
             values
                 .iter()
                 .map(|v| Some(v.boundary.as_str().into()))
                 .collect(),
         )
-        .f64("value", values.iter().map(|v| Some(v.value)).collect())
+        .f64(col::VALUE, values.iter().map(|v| Some(v.value)).collect())
         .str(
-            "base",
+            col::BASE,
             values
                 .iter()
                 .map(|v| Some(v.measure.base().into()))
                 .collect(),
         )
         .bool(
-            "is_national",
+            col::IS_NATIONAL,
             values
                 .iter()
                 .map(|v| Some(v.province_code == NATIONAL_CODE))
@@ -245,20 +252,20 @@ mod tests {
 
     fn output() -> DataFrame {
         TableBuilder::new()
-            .i32("year", vec![Some(2024); 6])
+            .i32(col::YEAR, vec![Some(2024); 6])
             .str(
-                "province_code",
+                col::PROVINCE_CODE,
                 ["00", "01", "79", "70", "01", "01"]
                     .iter()
                     .map(|s| Some(s.to_string()))
                     .collect(),
             )
             .str(
-                "sector_code",
+                col::SECTOR_CODE,
                 vec![None, None, None, None, Some("10".into()), None],
             )
             .f64(
-                "employment_index",
+                col::EMPLOYMENT_INDEX,
                 vec![
                     Some(102.5),
                     Some(98.0),
@@ -268,7 +275,7 @@ mod tests {
                     Some(97.0),
                 ],
             )
-            .f64("iip", vec![None; 6])
+            .f64(col::IIP, vec![None; 6])
             .build()
             .unwrap()
     }
@@ -303,7 +310,7 @@ mod tests {
         assert_eq!(s.national, Some(102.5));
         let df = table(&vals).unwrap();
         assert_eq!(df.height(), 4);
-        let names = table::strs(&df, "province_name").unwrap();
+        let names = table::strs(&df, col::PROVINCE_NAME).unwrap();
         assert!(names.contains(&Some("Bình Phước".to_string())));
         assert!(names.contains(&Some("Cả nước".to_string())));
     }

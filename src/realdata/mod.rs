@@ -13,9 +13,6 @@ use crate::error::Result;
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 
-/// Status of a stage that needs province spending in a run without any.
-pub const NOT_APPLICABLE: &str = "not_applicable";
-
 /// Why the panel, models and flags stages do not run on such data.
 pub const NO_SPENDING_REASON: &str = "no province spending data: the pipeline has no source of \
      kind \"funding\", so province effects and flags cannot be estimated";

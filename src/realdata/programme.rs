@@ -2,6 +2,7 @@
 //! spending facts, each read from its CSV (one published figure a row, with its source) into a
 //! typed table. Every row is either kept or rejected with a reason; nothing is estimated here.
 
+use crate::contract::schema::col;
 use crate::error::{Error, Result};
 use crate::table::TableBuilder;
 use polars::prelude::DataFrame;
@@ -597,44 +598,53 @@ fn s(v: impl Into<String>) -> Option<String> {
 /// `indicators/programme_budget.parquet`.
 pub fn budget_table(rows: &[BudgetRow]) -> Result<DataFrame> {
     TableBuilder::new()
-        .str("record_id", rows.iter().map(|r| s(&r.record_id)).collect())
-        .str("scope", rows.iter().map(|r| s(r.scope.as_str())).collect())
         .str(
-            "geo_code",
+            col::RECORD_ID,
+            rows.iter().map(|r| s(&r.record_id)).collect(),
+        )
+        .str(
+            col::SCOPE,
+            rows.iter().map(|r| s(r.scope.as_str())).collect(),
+        )
+        .str(
+            col::GEO_CODE,
             rows.iter()
                 .map(|r| (!r.geo_code.is_empty()).then(|| r.geo_code.clone()))
                 .collect(),
         )
-        .str("geo_name", rows.iter().map(|r| s(&r.geo_name)).collect())
+        .str(col::GEO_NAME, rows.iter().map(|r| s(&r.geo_name)).collect())
         .i32(
-            "period_start",
+            col::PERIOD_START,
             rows.iter().map(|r| r.period_start).collect(),
         )
-        .i32("period_end", rows.iter().map(|r| r.period_end).collect())
-        .str("period", rows.iter().map(|r| s(&r.period)).collect())
-        .str("fund", rows.iter().map(|r| s(r.fund.as_str())).collect())
+        .i32(col::PERIOD_END, rows.iter().map(|r| r.period_end).collect())
+        .str(col::PERIOD, rows.iter().map(|r| s(&r.period)).collect())
+        .str(col::FUND, rows.iter().map(|r| s(r.fund.as_str())).collect())
         .str(
-            "fund_source",
+            col::FUND_SOURCE,
             rows.iter().map(|r| s(&r.fund_source)).collect(),
         )
-        .str("measure", rows.iter().map(|r| s(&r.measure)).collect())
+        .str(col::MEASURE, rows.iter().map(|r| s(&r.measure)).collect())
         .str(
-            "value_as_published",
+            col::VALUE_AS_PUBLISHED,
             rows.iter().map(|r| s(&r.value)).collect(),
         )
-        .str("unit", rows.iter().map(|r| s(&r.unit)).collect())
-        .f64("amount_mvnd", rows.iter().map(|r| r.amount_mvnd).collect())
-        .bool("derived", rows.iter().map(|r| Some(r.derived)).collect())
+        .str(col::UNIT, rows.iter().map(|r| s(&r.unit)).collect())
+        .f64(
+            col::AMOUNT_MVND,
+            rows.iter().map(|r| r.amount_mvnd).collect(),
+        )
+        .bool(col::DERIVED, rows.iter().map(|r| Some(r.derived)).collect())
         .str(
-            "confidence",
+            col::CONFIDENCE,
             rows.iter().map(|r| s(r.confidence.as_str())).collect(),
         )
         .str(
-            "source_url",
+            col::SOURCE_URL,
             rows.iter().map(|r| s(&r.source_url)).collect(),
         )
         .str(
-            "source_date",
+            col::SOURCE_DATE,
             rows.iter().map(|r| s(&r.source_date)).collect(),
         )
         .build()
@@ -643,28 +653,37 @@ pub fn budget_table(rows: &[BudgetRow]) -> Result<DataFrame> {
 /// `indicators/programme_targets.parquet`.
 pub fn targets_table(rows: &[TargetRow]) -> Result<DataFrame> {
     TableBuilder::new()
-        .str("record_id", rows.iter().map(|r| s(&r.record_id)).collect())
-        .str("programme", rows.iter().map(|r| s(&r.programme)).collect())
         .str(
-            "legal_basis",
+            col::RECORD_ID,
+            rows.iter().map(|r| s(&r.record_id)).collect(),
+        )
+        .str(
+            col::PROGRAMME,
+            rows.iter().map(|r| s(&r.programme)).collect(),
+        )
+        .str(
+            col::LEGAL_BASIS,
             rows.iter().map(|r| s(&r.legal_basis)).collect(),
         )
-        .str("period", rows.iter().map(|r| s(&r.period)).collect())
-        .str("item", rows.iter().map(|r| s(&r.item)).collect())
-        .str("kind", rows.iter().map(|r| s(r.kind.as_str())).collect())
-        .str("theme", rows.iter().map(|r| s(r.theme.as_str())).collect())
-        .f64("value", rows.iter().map(|r| r.value).collect())
+        .str(col::PERIOD, rows.iter().map(|r| s(&r.period)).collect())
+        .str(col::ITEM, rows.iter().map(|r| s(&r.item)).collect())
+        .str(col::KIND, rows.iter().map(|r| s(r.kind.as_str())).collect())
         .str(
-            "value_as_published",
+            col::THEME,
+            rows.iter().map(|r| s(r.theme.as_str())).collect(),
+        )
+        .f64(col::VALUE, rows.iter().map(|r| r.value).collect())
+        .str(
+            col::VALUE_AS_PUBLISHED,
             rows.iter().map(|r| s(&r.value_as_published)).collect(),
         )
-        .str("unit", rows.iter().map(|r| s(&r.unit)).collect())
+        .str(col::UNIT, rows.iter().map(|r| s(&r.unit)).collect())
         .str(
-            "confidence",
+            col::CONFIDENCE,
             rows.iter().map(|r| s(r.confidence.as_str())).collect(),
         )
         .str(
-            "source_url",
+            col::SOURCE_URL,
             rows.iter().map(|r| s(&r.source_url)).collect(),
         )
         .build()
@@ -673,46 +692,52 @@ pub fn targets_table(rows: &[TargetRow]) -> Result<DataFrame> {
 /// `indicators/spending_facts.parquet`.
 pub fn facts_table(rows: &[SpendingFact]) -> Result<DataFrame> {
     TableBuilder::new()
-        .str("record_id", rows.iter().map(|r| s(&r.record_id)).collect())
         .str(
-            "province_code",
+            col::RECORD_ID,
+            rows.iter().map(|r| s(&r.record_id)).collect(),
+        )
+        .str(
+            col::PROVINCE_CODE,
             rows.iter().map(|r| s(&r.province_code)).collect(),
         )
         .str(
-            "province_name",
+            col::PROVINCE_NAME,
             rows.iter().map(|r| s(&r.province_name)).collect(),
         )
         .str(
-            "boundary_note",
+            col::BOUNDARY_NOTE,
             rows.iter()
                 .map(|r| (!r.boundary_note.is_empty()).then(|| r.boundary_note.clone()))
                 .collect(),
         )
         .i32(
-            "period_start",
+            col::PERIOD_START,
             rows.iter().map(|r| r.period_start).collect(),
         )
-        .i32("period_end", rows.iter().map(|r| r.period_end).collect())
-        .str("period", rows.iter().map(|r| s(&r.period)).collect())
-        .str("fund", rows.iter().map(|r| s(r.fund.as_str())).collect())
+        .i32(col::PERIOD_END, rows.iter().map(|r| r.period_end).collect())
+        .str(col::PERIOD, rows.iter().map(|r| s(&r.period)).collect())
+        .str(col::FUND, rows.iter().map(|r| s(r.fund.as_str())).collect())
         .str(
-            "fund_source",
+            col::FUND_SOURCE,
             rows.iter().map(|r| s(&r.fund_source)).collect(),
         )
-        .str("measure", rows.iter().map(|r| s(&r.measure)).collect())
-        .f64("amount_mvnd", rows.iter().map(|r| r.amount_mvnd).collect())
+        .str(col::MEASURE, rows.iter().map(|r| s(&r.measure)).collect())
+        .f64(
+            col::AMOUNT_MVND,
+            rows.iter().map(|r| r.amount_mvnd).collect(),
+        )
         .str(
-            "qualifier",
+            col::QUALIFIER,
             rows.iter()
                 .map(|r| (!r.qualifier.is_empty()).then(|| r.qualifier.clone()))
                 .collect(),
         )
         .str(
-            "confidence",
+            col::CONFIDENCE,
             rows.iter().map(|r| s(r.confidence.as_str())).collect(),
         )
         .str(
-            "source_url",
+            col::SOURCE_URL,
             rows.iter().map(|r| s(&r.source_url)).collect(),
         )
         .build()
@@ -721,10 +746,16 @@ pub fn facts_table(rows: &[SpendingFact]) -> Result<DataFrame> {
 /// `indicators/programme_rejected.parquet`.
 pub fn rejected_table(rows: &[Rejected]) -> Result<DataFrame> {
     TableBuilder::new()
-        .str("file", rows.iter().map(|r| s(&r.file)).collect())
-        .i64("line", rows.iter().map(|r| Some(r.line as i64)).collect())
-        .str("record_id", rows.iter().map(|r| s(&r.record_id)).collect())
-        .str("reason", rows.iter().map(|r| s(&r.reason)).collect())
+        .str(col::FILE, rows.iter().map(|r| s(&r.file)).collect())
+        .i64(
+            col::LINE,
+            rows.iter().map(|r| Some(r.line as i64)).collect(),
+        )
+        .str(
+            col::RECORD_ID,
+            rows.iter().map(|r| s(&r.record_id)).collect(),
+        )
+        .str(col::REASON, rows.iter().map(|r| s(&r.reason)).collect())
         .build()
 }
 

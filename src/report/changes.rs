@@ -5,6 +5,7 @@
 use super::data::ChangeRow;
 use super::i18n::{K, t, tf, verdict};
 use super::{Lang, ReportContext, province_name};
+use crate::contract::vocab::ChangeCode;
 
 fn years(start: Option<i32>, end: Option<i32>) -> (String, String) {
     (
@@ -29,8 +30,8 @@ pub fn sentence(c: &ChangeRow, ctx: &ReportContext) -> String {
         .unwrap_or_else(|| province_name(&c.province_code, ctx.boundary));
     let before = verdict_name(lang, &c.verdict_before);
     let now = verdict_name(lang, &c.verdict_now);
-    let codes: Vec<&str> = c.change.split(';').collect();
-    if codes.contains(&"NEW_WINDOW") {
+    let codes: Vec<ChangeCode> = c.change.split(';').filter_map(ChangeCode::parse).collect();
+    if codes.contains(&ChangeCode::NewWindow) {
         let (y0, y1) = years(c.period_start, c.period_end);
         return tf(
             lang,
@@ -38,7 +39,7 @@ pub fn sentence(c: &ChangeRow, ctx: &ReportContext) -> String {
             &[("name", &name), ("y0", &y0), ("y1", &y1), ("now", &now)],
         ) + ".";
     }
-    if codes.contains(&"WINDOW_GONE") {
+    if codes.contains(&ChangeCode::WindowGone) {
         let (y0, y1) = years(c.period_start_before, c.period_end_before);
         return tf(
             lang,
@@ -73,7 +74,7 @@ pub fn sentence(c: &ChangeRow, ctx: &ReportContext) -> String {
         (Some(true), Some(false) | None) => parts.push(t(lang, K::ChangeNoLongerScattered).into()),
         _ => {}
     }
-    if codes.contains(&"WINDOW_EXTENDED")
+    if codes.contains(&ChangeCode::WindowExtended)
         && let Some(end) = c.period_end_before
     {
         parts.push(tf(lang, K::ChangeExtended, &[("end", &end.to_string())]));

@@ -3,6 +3,8 @@
 //! that is absent is recorded in `missing` so the data-quality section can say so; only the
 //! panel and the flags are required. `manifest.json` is read in one place, [`read_manifest`].
 
+use crate::contract::schema::col;
+use crate::contract::vocab::FlagStatus;
 use crate::error::{Error, Result};
 use crate::table::{bools, f64s_or_null, i32s, strs, strs_or_null};
 use polars::prelude::DataFrame;
@@ -88,7 +90,7 @@ pub struct FlagRow {
     pub effect_conf_high: Option<f64>,
     pub effect_q_value: Option<f64>,
     pub flagged: bool,
-    pub status: String,
+    pub status: FlagStatus,
     pub reasons: String,
     pub reason_vi: String,
     pub reason_en: String,
@@ -203,19 +205,19 @@ fn read_changes(out: &Path) -> Result<Vec<ChangeRow>> {
         return Ok(Vec::new());
     }
     let df = crate::io::read_parquet(&path)?;
-    let code = strs(&df, "province_code")?;
-    let name = strs_or_null(&df, "province_name")?;
-    let change = strs(&df, "change")?;
-    let sb = i32s(&df, "period_start_before")?;
-    let eb = i32s(&df, "period_end_before")?;
-    let sn = i32s(&df, "period_start")?;
-    let en = i32s(&df, "period_end")?;
-    let vb = strs_or_null(&df, "verdict_before")?;
-    let vn = strs_or_null(&df, "verdict_now")?;
-    let fb = bools(&df, "flagged_before")?;
-    let fnow = bools(&df, "flagged_now")?;
-    let scb = bools(&df, "scattered_before")?;
-    let scn = bools(&df, "scattered_now")?;
+    let code = strs(&df, col::PROVINCE_CODE)?;
+    let name = strs_or_null(&df, col::PROVINCE_NAME)?;
+    let change = strs(&df, col::CHANGE)?;
+    let sb = i32s(&df, col::PERIOD_START_BEFORE)?;
+    let eb = i32s(&df, col::PERIOD_END_BEFORE)?;
+    let sn = i32s(&df, col::PERIOD_START)?;
+    let en = i32s(&df, col::PERIOD_END)?;
+    let vb = strs_or_null(&df, col::VERDICT_BEFORE)?;
+    let vn = strs_or_null(&df, col::VERDICT_NOW)?;
+    let fb = bools(&df, col::FLAGGED_BEFORE)?;
+    let fnow = bools(&df, col::FLAGGED_NOW)?;
+    let scb = bools(&df, col::SCATTERED_BEFORE)?;
+    let scn = bools(&df, col::SCATTERED_NOW)?;
     Ok((0..df.height())
         .map(|i| ChangeRow {
             province_code: code[i].clone().unwrap_or_default(),
@@ -281,7 +283,7 @@ impl ReportData {
         let mut missing = Vec::new();
 
         let flags = read_required(out, "flags/flags.parquet", "flags")?;
-        d.flags = read_flags(&flags)?;
+        d.flags = read_flags(&out.join("flags/flags.parquet"), &flags)?;
         d.changes = read_changes(out)?;
         let panel = read_required(out, "panel/panel.parquet", "panel")?;
         read_panel(&panel, &mut d)?;
@@ -292,8 +294,8 @@ impl ReportData {
             d.national = read_national(&df)?;
         }
         if let Some(df) = read_optional(out, "indicators/lorenz.parquet", &mut missing)? {
-            let a = f64s_or_null(&df, "share_of_grants")?;
-            let b = f64s_or_null(&df, "share_of_amount")?;
+            let a = f64s_or_null(&df, col::SHARE_OF_GRANTS)?;
+            let b = f64s_or_null(&df, col::SHARE_OF_AMOUNT)?;
             d.lorenz = Some(a.into_iter().zip(b).filter_map(|(a, b)| a.zip(b)).collect());
         }
         if let Some(df) = read_optional(out, "clean/funding.parquet", &mut missing)? {
@@ -317,10 +319,10 @@ impl ReportData {
                 .push(missing_cells("clean/output.parquet", &df));
         }
         if let Some(df) = read_optional(out, "indicators/spending_by_year.parquet", &mut missing)? {
-            let year = i32s(&df, "year")?;
-            let source = strs(&df, "source")?;
-            let activity = strs(&df, "activity")?;
-            let amount = f64s_or_null(&df, "amount_mvnd")?;
+            let year = i32s(&df, col::YEAR)?;
+            let source = strs(&df, col::SOURCE)?;
+            let activity = strs(&df, col::ACTIVITY)?;
+            let amount = f64s_or_null(&df, col::AMOUNT_MVND)?;
             d.spending = Some(
                 (0..df.height())
                     .filter_map(|i| {
@@ -335,11 +337,11 @@ impl ReportData {
             );
         }
         if let Some(df) = read_optional(out, "indicators/growth.parquet", &mut missing)? {
-            let prov = strs(&df, "province_code")?;
-            let year = i32s(&df, "year")?;
-            let output = f64s_or_null(&df, "output_bvnd")?;
-            let dlog = f64s_or_null(&df, "dlog_output")?;
-            let lag = f64s_or_null(&df, "spend_lag1_mvnd")?;
+            let prov = strs(&df, col::PROVINCE_CODE)?;
+            let year = i32s(&df, col::YEAR)?;
+            let output = f64s_or_null(&df, col::OUTPUT_BVND)?;
+            let dlog = f64s_or_null(&df, col::DLOG_OUTPUT)?;
+            let lag = f64s_or_null(&df, col::SPEND_LAG1_MVND)?;
             d.growth = Some(
                 (0..df.height())
                     .filter_map(|i| {
@@ -355,7 +357,7 @@ impl ReportData {
             );
         }
         if let Some(df) = read_optional(out, "indicators/achievement.parquet", &mut missing)? {
-            let year = i32s(&df, "year")?;
+            let year = i32s(&df, col::YEAR)?;
             let cols: Vec<Vec<Option<f64>>> = [
                 "planned_mvnd",
                 "disbursed_mvnd",
@@ -484,13 +486,13 @@ pub fn read_manifest(path: &Path) -> Result<Option<RunInfo>> {
 }
 
 fn read_national(df: &DataFrame) -> Result<Option<NationalGrants>> {
-    let start = i32s(df, "period_start")?;
-    let end = i32s(df, "period_end")?;
-    let n = crate::table::i64s(df, "n_grants")?;
-    let np = crate::table::i64s(df, "n_positive_grants")?;
-    let total = f64s_or_null(df, "total_mvnd")?;
-    let gini = f64s_or_null(df, "gini")?;
-    let top = f64s_or_null(df, "top_decile_share")?;
+    let start = i32s(df, col::PERIOD_START)?;
+    let end = i32s(df, col::PERIOD_END)?;
+    let n = crate::table::i64s(df, col::N_GRANTS)?;
+    let np = crate::table::i64s(df, col::N_POSITIVE_GRANTS)?;
+    let total = f64s_or_null(df, col::TOTAL_MVND)?;
+    let gini = f64s_or_null(df, col::GINI)?;
+    let top = f64s_or_null(df, col::TOP_DECILE_SHARE)?;
     if df.height() == 0 {
         return Ok(None);
     }
@@ -505,10 +507,29 @@ fn read_national(df: &DataFrame) -> Result<Option<NationalGrants>> {
     }))
 }
 
-fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
-    let prov = strs(df, "province_code")?;
-    let start = i32s(df, "period_start")?;
-    let end = i32s(df, "period_end")?;
+/// The status of each flags row; an unknown or missing one is a data error naming the file,
+/// the row and the value.
+fn flag_statuses(path: &Path, df: &DataFrame) -> Result<Vec<FlagStatus>> {
+    strs_or_null(df, col::STATUS)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let text = s.unwrap_or_default();
+            FlagStatus::parse(&text).ok_or_else(|| {
+                Error::data(
+                    path,
+                    Some(i + 1),
+                    crate::contract::vocab::unknown("flag status", &text, FlagStatus::NAMES),
+                )
+            })
+        })
+        .collect()
+}
+
+fn read_flags(path: &Path, df: &DataFrame) -> Result<Vec<FlagRow>> {
+    let prov = strs(df, col::PROVINCE_CODE)?;
+    let start = i32s(df, col::PERIOD_START)?;
+    let end = i32s(df, col::PERIOD_END)?;
     let num = |c: &str| f64s_or_null(df, c);
     let (n_grants, total, median, small, eff) = (
         num("n_grants")?,
@@ -523,14 +544,14 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
         num("effect_conf_high")?,
         num("effect_q_value")?,
     );
-    let flagged = bools(df, "flagged")?;
-    let status = strs_or_null(df, "status")?;
-    let reasons = strs_or_null(df, "reasons")?;
-    let reason_vi = strs_or_null(df, "reason_vi")?;
-    let reason_en = strs_or_null(df, "reason_en")?;
-    let thr_eff = crate::table::f64s_or_null(df, "threshold_eff_sectors")?;
-    let thr_small = crate::table::f64s_or_null(df, "threshold_small_share")?;
-    let verdict = strs_or_null(df, "effect_verdict")?;
+    let flagged = bools(df, col::FLAGGED)?;
+    let status = flag_statuses(path, df)?;
+    let reasons = strs_or_null(df, col::REASONS)?;
+    let reason_vi = strs_or_null(df, col::REASON_VI)?;
+    let reason_en = strs_or_null(df, col::REASON_EN)?;
+    let thr_eff = crate::table::f64s_or_null(df, col::THRESHOLD_EFF_SECTORS)?;
+    let thr_small = crate::table::f64s_or_null(df, col::THRESHOLD_SMALL_SHARE)?;
+    let verdict = strs_or_null(df, col::EFFECT_VERDICT)?;
     let (placebo, pl_lo, pl_hi, level, min_effect) = (
         num("placebo")?,
         num("placebo_conf_low")?,
@@ -538,13 +559,13 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
         num("conf_level")?,
         num("min_effect")?,
     );
-    let placebo_failed = if df.column("placebo_failed").is_ok() {
-        bools(df, "placebo_failed")?
+    let placebo_failed = if df.column(col::PLACEBO_FAILED).is_ok() {
+        bools(df, col::PLACEBO_FAILED)?
     } else {
         vec![None; df.height()]
     };
-    let rank = if df.column("rank").is_ok() {
-        i32s(df, "rank")?
+    let rank = if df.column(col::RANK).is_ok() {
+        i32s(df, col::RANK)?
     } else {
         vec![None; df.height()]
     };
@@ -564,7 +585,7 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
                 effect_conf_high: hi[i],
                 effect_q_value: q[i],
                 flagged: flagged[i].unwrap_or(false),
-                status: text(status[i].clone()),
+                status: status[i],
                 reasons: text(reasons[i].clone()),
                 reason_vi: text(reason_vi[i].clone()),
                 reason_en: text(reason_en[i].clone()),
@@ -585,19 +606,19 @@ fn read_flags(df: &DataFrame) -> Result<Vec<FlagRow>> {
 
 fn read_panel(df: &DataFrame, d: &mut ReportData) -> Result<()> {
     d.panel_rows = df.height();
-    let years = i32s(df, "year")?;
+    let years = i32s(df, col::YEAR)?;
     let lo = years.iter().flatten().min().copied();
     let hi = years.iter().flatten().max().copied();
     d.panel_years = lo.zip(hi);
-    if df.column("missing_output").is_ok() {
-        d.panel_missing_output = bools(df, "missing_output")?
+    if df.column(col::MISSING_OUTPUT).is_ok() {
+        d.panel_missing_output = bools(df, col::MISSING_OUTPUT)?
             .iter()
             .filter(|v| **v == Some(true))
             .count();
     }
-    if df.column("pilot").is_ok() {
-        let prov = strs(df, "province_code")?;
-        let pilot = bools(df, "pilot")?;
+    if df.column(col::PILOT).is_ok() {
+        let prov = strs(df, col::PROVINCE_CODE)?;
+        let pilot = bools(df, col::PILOT)?;
         let mut pilots: Vec<String> = prov
             .into_iter()
             .zip(pilot)
@@ -612,13 +633,13 @@ fn read_panel(df: &DataFrame, d: &mut ReportData) -> Result<()> {
 }
 
 fn read_grants(df: &DataFrame) -> Result<Vec<Grant>> {
-    let year = i32s(df, "year")?;
-    let prov = strs(df, "province_code")?;
-    let sector = strs_or_null(df, "sector_code")?;
-    let activity = strs_or_null(df, "activity")?;
-    let amount = f64s_or_null(df, "amount_mvnd")?;
-    let beneficiary = strs_or_null(df, "beneficiary")?;
-    let project = strs_or_null(df, "project_id")?;
+    let year = i32s(df, col::YEAR)?;
+    let prov = strs(df, col::PROVINCE_CODE)?;
+    let sector = strs_or_null(df, col::SECTOR_CODE)?;
+    let activity = strs_or_null(df, col::ACTIVITY)?;
+    let amount = f64s_or_null(df, col::AMOUNT_MVND)?;
+    let beneficiary = strs_or_null(df, col::BENEFICIARY)?;
+    let project = strs_or_null(df, col::PROJECT_ID)?;
     Ok((0..df.height())
         .filter_map(|i| {
             Some(Grant {
@@ -635,8 +656,8 @@ fn read_grants(df: &DataFrame) -> Result<Vec<Grant>> {
 }
 
 fn read_coefficients(df: &DataFrame) -> Result<Vec<Coefficient>> {
-    let model = strs(df, "model")?;
-    let term = strs(df, "term")?;
+    let model = strs(df, col::MODEL)?;
+    let term = strs(df, col::TERM)?;
     let num = |c: &str| f64s_or_null(df, c);
     let est = num("estimate")?;
     let (se, p, lo, hi) = (
@@ -669,7 +690,7 @@ fn read_coefficients(df: &DataFrame) -> Result<Vec<Coefficient>> {
 }
 
 fn read_event_study(df: &DataFrame) -> Result<Vec<EventRow>> {
-    let rel = i32s(df, "rel_year")?;
+    let rel = i32s(df, col::REL_YEAR)?;
     let num = |c: &str| f64s_or_null(df, c);
     let est = num("estimate")?;
     let (lo, hi, low, hiw) = (
@@ -678,8 +699,8 @@ fn read_event_study(df: &DataFrame) -> Result<Vec<EventRow>> {
         num("conf_low_wild")?,
         num("conf_high_wild")?,
     );
-    let reference = if df.column("reference").is_ok() {
-        bools(df, "reference")?
+    let reference = if df.column(col::REFERENCE).is_ok() {
+        bools(df, col::REFERENCE)?
     } else {
         vec![None; df.height()]
     };
@@ -746,8 +767,8 @@ fn read_rejected(dir: &Path) -> Result<Vec<(String, String, usize)>> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let files = strs_or_null(&df, "source_file")?;
-        let reasons = strs_or_null(&df, "reason")?;
+        let files = strs_or_null(&df, col::SOURCE_FILE)?;
+        let reasons = strs_or_null(&df, col::REASON)?;
         for (f, r) in files.into_iter().zip(reasons) {
             let file = opt_text(f).unwrap_or_else(|| stem.clone());
             *counts.entry((file, text(r))).or_default() += 1;
@@ -766,7 +787,7 @@ fn read_rejected(dir: &Path) -> Result<Vec<(String, String, usize)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::manifest::{Manifest, StageEntry};
+    use crate::contract::manifest::{Manifest, StageEntry};
 
     fn write(name: &str, text: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!(
@@ -841,5 +862,22 @@ mod tests {
         let err = read_manifest(&p).unwrap_err().to_string();
         assert!(err.contains("min_eff_sectors"), "{err}");
         assert!(err.contains("manifest.json"), "{err}");
+    }
+
+    #[test]
+    fn flag_statuses_are_read_into_the_vocabulary_and_an_unknown_one_is_named() {
+        use polars::prelude::{Column, DataFrame};
+        let frame = |v: &[&str]| {
+            DataFrame::new(v.len(), vec![Column::new(col::STATUS.into(), v.to_vec())]).unwrap()
+        };
+        let p = Path::new("out/flags/flags.parquet");
+        let ok = flag_statuses(p, &frame(&["flagged", "insufficient_data"])).unwrap();
+        assert_eq!(ok, [FlagStatus::Flagged, FlagStatus::InsufficientData]);
+        let err = flag_statuses(p, &frame(&["ok", "flaged"])).unwrap_err();
+        assert_eq!(err.exit_code(), 3);
+        let text = err.to_string();
+        for part in ["flags.parquet", "`flaged`", "scattered_effect_unknown"] {
+            assert!(text.contains(part), "{text}");
+        }
     }
 }

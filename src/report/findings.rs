@@ -6,6 +6,7 @@
 use super::data::{Coefficient, ReportData};
 use super::i18n::{K, num, pval, t, tf};
 use super::{Lang, ReportContext, province_name};
+use crate::contract::vocab::FlagStatus;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default)]
@@ -25,7 +26,7 @@ pub struct Findings {
     /// Provinces whose every window is "insufficient data".
     pub insufficient: Vec<String>,
     /// The most telling status of each province over its windows.
-    pub status_by_province: BTreeMap<String, String>,
+    pub status_by_province: BTreeMap<String, FlagStatus>,
     /// The longest (then latest) evaluation window, used where one window must be chosen.
     pub main_window: Option<(i32, i32)>,
     pub spend_total_mvnd: Option<f64>,
@@ -81,7 +82,7 @@ impl Verdicts {
                 .position(|c| *c == r.effect_verdict)?;
             v.counts[k] += 1;
             v.placebo_failed += usize::from(r.placebo_failed == Some(true));
-            v.scattered_unknown += usize::from(r.status == "scattered_effect_unknown");
+            v.scattered_unknown += usize::from(r.status == FlagStatus::ScatteredEffectUnknown);
         }
         Some(v)
     }
@@ -110,16 +111,16 @@ impl Verdicts {
 }
 
 /// Order of statuses from most to least telling, for one label per province on the map.
-fn severity(status: &str) -> u8 {
+fn severity(status: FlagStatus) -> u8 {
+    use FlagStatus::*;
     match status {
-        "flagged" => 5,
-        "focused_low_impact" => 4,
-        "scattered_effect_unknown" => 3,
-        "scattered_effective" => 3,
-        "effect_unknown" => 2,
-        "ok" => 2,
-        "insufficient_data" => 1,
-        _ => 0,
+        Flagged => 5,
+        FocusedLowImpact => 4,
+        ScatteredEffectUnknown => 3,
+        ScatteredEffective => 3,
+        EffectUnknown => 2,
+        Ok => 2,
+        InsufficientData => 1,
     }
 }
 
@@ -146,9 +147,9 @@ impl Findings {
             let e = f
                 .status_by_province
                 .entry(r.province_code.clone())
-                .or_default();
-            if severity(&r.status) > severity(e) {
-                *e = r.status.clone();
+                .or_insert(r.status);
+            if severity(r.status) > severity(*e) {
+                *e = r.status;
             }
             if r.flagged {
                 let rank = r.rank.unwrap_or(i32::MAX);
@@ -158,7 +159,7 @@ impl Findings {
             let a = all_insufficient
                 .entry(r.province_code.clone())
                 .or_insert(true);
-            *a &= r.status == "insufficient_data";
+            *a &= r.status == FlagStatus::InsufficientData;
         }
         f.assessed = f.status_by_province.keys().cloned().collect();
         let mut flagged: Vec<(i32, String)> = best_rank.into_iter().map(|(c, r)| (r, c)).collect();

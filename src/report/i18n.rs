@@ -4,6 +4,7 @@
 //! Also number formatting by language ("3.916,7" in Vietnamese, "3,916.7" in English).
 
 use super::Lang;
+use crate::contract::vocab::FlagStatus;
 
 macro_rules! table {
     ($($key:ident => ($vi:expr, $en:expr)),* $(,)?) => {
@@ -305,18 +306,18 @@ pub fn source(lang: Lang, code: &str) -> String {
     t(lang, key).to_string()
 }
 
-/// The label of a flag status code.
-pub fn status(lang: Lang, code: &str) -> String {
-    let key = match code {
-        "flagged" => K::StFlagged,
-        "scattered_effective" => K::StScatteredEffective,
-        "focused_low_impact" => K::StFocusedLowImpact,
-        "ok" => K::StOk,
-        "insufficient_data" => K::StInsufficient,
-        "scattered_effect_unknown" => K::StScatteredUnknown,
-        "effect_unknown" => K::StEffectUnknown,
-        "" => K::StNoData,
-        unknown => return crate::text::clean(unknown),
+/// The label of a flag status; `None`: no status (a province without data).
+pub fn status(lang: Lang, status: Option<FlagStatus>) -> String {
+    use FlagStatus::*;
+    let key = match status {
+        Some(Flagged) => K::StFlagged,
+        Some(ScatteredEffective) => K::StScatteredEffective,
+        Some(FocusedLowImpact) => K::StFocusedLowImpact,
+        Some(Ok) => K::StOk,
+        Some(InsufficientData) => K::StInsufficient,
+        Some(ScatteredEffectUnknown) => K::StScatteredUnknown,
+        Some(EffectUnknown) => K::StEffectUnknown,
+        None => K::StNoData,
     };
     t(lang, key).to_string()
 }
@@ -374,6 +375,9 @@ mod tests {
         let s = tf(Lang::En, K::T7, &[("n", "3"), ("m", "63")]);
         assert_eq!(s, "3 of 63 provinces flagged: scattered, low impact");
         assert_eq!(activity(Lang::Vi, "training"), "Đào tạo nghề");
-        assert_eq!(status(Lang::En, "insufficient_data"), "Insufficient data");
+        assert_eq!(
+            status(Lang::En, Some(FlagStatus::InsufficientData)),
+            "Insufficient data"
+        );
     }
 }

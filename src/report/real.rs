@@ -28,7 +28,7 @@ pub struct RealContext {
     /// Input file names, for the source lines.
     pub sources: Vec<String>,
     /// The run's manifest so far (row accounting, stage statuses).
-    pub manifest: serde_json::Value,
+    pub manifest: crate::contract::manifest::Manifest,
 }
 
 /// Writes the real-data report under `out_dir/report/`; returns the files written.

@@ -107,7 +107,7 @@ pub(super) fn build<'a>(
         "{}: {} {}",
         tr(lang, rt::PROGRAM_VERSION),
         "khuyencong",
-        crate::pipeline::PROGRAM_VERSION
+        crate::contract::PROGRAM_VERSION
     )));
     sections.push(("sources", rt::SEC_SOURCES, src));
 

@@ -289,38 +289,32 @@ pub(super) fn activity_table(d: &Data, lang: Lang) -> Table {
     }
 }
 
-/// Rows in, clean, rejected and skipped per source, from the manifest.
+/// Rows in, clean, rejected and skipped per source, from the ingest and validate records of
+/// the manifest (matched by source name).
 pub(super) fn accounting_table(ctx: &RealContext, lang: Lang) -> Table {
-    let stage = |name: &str| {
-        ctx.manifest["stages"]
-            .as_array()
-            .and_then(|s| s.iter().find(|e| e["name"] == name))
-            .map(|e| e["details"].clone())
-            .unwrap_or_default()
+    use crate::contract::manifest::Details;
+    use crate::contract::vocab::Stage;
+    let details = |stage: Stage| ctx.manifest.stage(stage).map(|e| &e.details);
+    let validated = match details(Stage::Validate) {
+        Some(Details::Validate(v)) => v.as_slice(),
+        _ => &[],
     };
-    let (ing, val) = (stage("ingest"), stage("validate"));
-    let rows = ing
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let n = |v: &serde_json::Value| {
-                        v.as_u64().map(|x| x.to_string()).unwrap_or_default()
-                    };
-                    vec![
-                        s["file"].as_str().unwrap_or("").to_string(),
-                        n(&s["rows_in"]),
-                        n(&val[i]["clean"]),
-                        (s["rejected"].as_u64().unwrap_or(0)
-                            + val[i]["rejected"].as_u64().unwrap_or(0))
-                        .to_string(),
-                        n(&s["skipped"]),
-                    ]
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let rows = match details(Stage::Ingest) {
+        Some(Details::Ingest(records)) => records
+            .iter()
+            .map(|s| {
+                let v = validated.iter().find(|v| v.source == s.source);
+                vec![
+                    s.file.clone().unwrap_or_default(),
+                    s.rows_in.to_string(),
+                    v.map(|v| v.clean.to_string()).unwrap_or_default(),
+                    (s.rejected + v.map_or(0, |v| v.rejected)).to_string(),
+                    s.skipped.to_string(),
+                ]
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     Table {
         name: "row_accounting",
         head: h(
@@ -338,29 +332,25 @@ pub(super) fn accounting_table(ctx: &RealContext, lang: Lang) -> Table {
 }
 
 pub(super) fn stages_table(ctx: &RealContext, lang: Lang) -> Table {
-    let rows = ctx.manifest["stages"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| {
-                    let na =
-                        e["details"]["status"].as_str() == Some(crate::realdata::NOT_APPLICABLE);
-                    vec![
-                        e["name"].as_str().unwrap_or("").to_string(),
-                        if na {
-                            format!(
-                                "{}: {}",
-                                tr(lang, rt::NOT_APPLICABLE),
-                                tr(lang, rt::NA_REASON)
-                            )
-                        } else {
-                            tr(lang, rt::RAN).to_string()
-                        },
-                    ]
-                })
-                .collect()
+    let rows = ctx
+        .manifest
+        .stages
+        .iter()
+        .map(|e| {
+            vec![
+                e.name.as_str().to_string(),
+                if e.details.is_not_applicable() {
+                    format!(
+                        "{}: {}",
+                        tr(lang, rt::NOT_APPLICABLE),
+                        tr(lang, rt::NA_REASON)
+                    )
+                } else {
+                    tr(lang, rt::RAN).to_string()
+                },
+            ]
         })
-        .unwrap_or_default();
+        .collect();
     Table {
         name: "stage_status",
         head: h(lang, &[rt::H_STAGE, rt::H_STATUS]),

@@ -120,7 +120,7 @@ pub fn flags(d: &ReportData, ctx: &ReportContext, all: bool) -> Table {
                 });
             }
             if all {
-                row.push(i18n::status(lang, &r.status));
+                row.push(i18n::status(lang, Some(r.status)));
             }
             row.push(reason);
             row

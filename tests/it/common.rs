@@ -28,3 +28,47 @@ pub fn temp(module: &str, tag: &str) -> PathBuf {
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_khuyencong"))
 }
+
+/// Every table of `tables` under `out` (each `rejected/<source>.parquet` for a `<source>` path)
+/// has exactly its schema's columns, in order, with the schema's types, and no nulls where the
+/// schema says none.
+pub fn assert_tables_match(
+    out: &std::path::Path,
+    tables: &[khuyencong::contract::schema::TableSchema],
+) {
+    use polars::prelude::DataType;
+    for t in tables {
+        let paths: Vec<PathBuf> = if t.path.contains("<source>") {
+            let dir = out.join(t.path.split('/').next().unwrap());
+            let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+                .collect();
+            v.sort();
+            v
+        } else {
+            vec![out.join(t.path)]
+        };
+        assert!(!paths.is_empty(), "{}: no file", t.path);
+        for p in paths {
+            let df = khuyencong::io::read_parquet(&p).unwrap();
+            let got: Vec<(String, DataType)> = df
+                .columns()
+                .iter()
+                .map(|c| (c.name().to_string(), c.dtype().clone()))
+                .collect();
+            let want: Vec<(String, DataType)> = t
+                .columns
+                .iter()
+                .map(|c| (c.name.to_string(), c.dtype.polars()))
+                .collect();
+            assert_eq!(got, want, "{}", p.display());
+            for c in t.columns.iter().filter(|c| !c.nullable) {
+                let nulls = df.column(c.name).unwrap().null_count();
+                assert_eq!(nulls, 0, "{}: {} has {nulls} nulls", p.display(), c.name);
+            }
+        }
+    }
+}

@@ -719,40 +719,6 @@ fn report_shows_the_verdicts_the_placebo_check_and_the_thresholds() {
 /// schema's types, and no nulls where the schema says none.
 #[test]
 fn default_run_tables_match_the_contract_schemas() {
-    use khuyencong::contract::schema::TABLES;
     let (_, out) = default_run();
-    for t in TABLES {
-        let paths: Vec<PathBuf> = if t.path.contains("<source>") {
-            let dir = out.join(t.path.split('/').next().unwrap());
-            let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
-                .collect();
-            v.sort();
-            v
-        } else {
-            vec![out.join(t.path)]
-        };
-        assert!(!paths.is_empty(), "{}: no file", t.path);
-        for p in paths {
-            let df = read_parquet(&p).unwrap();
-            let got: Vec<(String, DataType)> = df
-                .columns()
-                .iter()
-                .map(|c| (c.name().to_string(), c.dtype().clone()))
-                .collect();
-            let want: Vec<(String, DataType)> = t
-                .columns
-                .iter()
-                .map(|c| (c.name.to_string(), c.dtype.polars()))
-                .collect();
-            assert_eq!(got, want, "{}", p.display());
-            for c in t.columns.iter().filter(|c| !c.nullable) {
-                let nulls = df.column(c.name).unwrap().null_count();
-                assert_eq!(nulls, 0, "{}: {} has {nulls} nulls", p.display(), c.name);
-            }
-        }
-    }
+    common::assert_tables_match(out, khuyencong::contract::schema::TABLES);
 }

@@ -61,6 +61,16 @@ fn real_run(lang: &str) -> PathBuf {
         .clone()
 }
 
+/// Every table the real run writes has exactly its schema's columns, types and nullability:
+/// the clean output and rejected rows of any run, and the real-data indicator tables.
+#[test]
+fn real_run_tables_match_the_contract_schemas() {
+    use khuyencong::contract::schema::{OUTPUT, REAL_TABLES, REJECTED};
+    let out = real_run("vi");
+    common::assert_tables_match(&out, &[OUTPUT, REJECTED]);
+    common::assert_tables_match(&out, REAL_TABLES);
+}
+
 /// Rows of a CSV as header → cell maps.
 fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();

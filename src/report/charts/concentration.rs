@@ -3,6 +3,7 @@
 use super::kit::GREY;
 use super::kit::*;
 use super::{Plot, Prepared};
+use crate::contract::vocab::FlagStatus;
 use crate::report::data::ReportData;
 use crate::report::i18n::{self, K, num, t, tf};
 use crate::report::{Lang, ReportContext, province_name};
@@ -12,7 +13,7 @@ use plotters::prelude::*;
 
 pub struct Concentration {
     /// (x, y, name, status)
-    pub points: Vec<(f64, f64, String, String)>,
+    pub points: Vec<(f64, f64, String, FlagStatus)>,
     pub thresholds: (Option<f64>, Option<f64>),
 }
 
@@ -68,28 +69,28 @@ impl Concentration {
             .d()?;
         }
         // Flagged last, so their markers and labels sit on top.
-        let mut order: Vec<&(f64, f64, String, String)> = points.iter().collect();
-        order.sort_by_key(|p| p.3 == "flagged");
+        let mut order: Vec<&(f64, f64, String, FlagStatus)> = points.iter().collect();
+        order.sort_by_key(|p| p.3 == FlagStatus::Flagged);
         let mut marks: Vec<(i32, i32)> = Vec::new();
         for (px, py, _, status) in &order {
-            let (shape, color, _) = status_style(status);
+            let (shape, color, _) = status_style(Some(*status));
             let at = chart.backend_coord(&(*px, *py));
-            let r = if status == "flagged" { 7 } else { 5 };
+            let r = if *status == FlagStatus::Flagged { 7 } else { 5 };
             marker(root, at, shape, color, r)?;
             marks.push(at);
         }
         let labels: Vec<((i32, i32), &str)> = order
             .iter()
             .zip(&marks)
-            .filter(|(p, _)| p.3 == "flagged")
+            .filter(|(p, _)| p.3 == FlagStatus::Flagged)
             .map(|(p, at)| (*at, p.2.as_str()))
             .collect();
         place_labels(root, &labels, &marks)?;
         let items: Vec<(Shape, RGBColor, String)> = STATUSES
             .iter()
             .map(|s| {
-                let (shape, color, _) = status_style(s);
-                (shape, color, i18n::status(lang, s))
+                let (shape, color, _) = status_style(Some(*s));
+                (shape, color, i18n::status(lang, Some(*s)))
             })
             .collect();
         let (xr, yr) = inner.get_pixel_range();
@@ -125,9 +126,9 @@ pub(super) fn prepare(
                 name.clone(),
                 format!("{x}"),
                 format!("{}", y * 100.0),
-                r.status.clone(),
+                r.status.as_str().to_string(),
             ]);
-            points.push((x, y * 100.0, name, r.status.clone()));
+            points.push((x, y * 100.0, name, r.status));
         }
     }
     let params = d.manifest.as_ref().and_then(|m| m.flag_params.as_ref());
@@ -148,7 +149,7 @@ pub(super) fn prepare(
         .filter(|v| v.is_finite())
         .or_else(|| params.map(|p| p.scattered_small_share))
         .map(|v| v * 100.0);
-    let n = points.iter().filter(|p| p.3 == "flagged").count();
+    let n = points.iter().filter(|p| p.3 == FlagStatus::Flagged).count();
     Prepared {
         name: "concentration",
         frame: frame(

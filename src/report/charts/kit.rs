@@ -2,6 +2,7 @@
 //! axes, legends, markers, label placement, text wrapping, number formatting for axes and CSVs,
 //! the CSV written beside each chart, and the tile layouts of the province maps.
 
+use crate::contract::vocab::FlagStatus;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -390,28 +391,30 @@ pub fn place_labels<DB: DrawingBackend>(
     Ok(())
 }
 
-pub fn status_style(status: &str) -> (Shape, RGBColor, RGBColor) {
-    // (marker, marker colour, tile fill)
+/// The marker, marker colour and tile fill of a flag status; `None`: no data.
+pub fn status_style(status: Option<FlagStatus>) -> (Shape, RGBColor, RGBColor) {
+    use FlagStatus::*;
     match status {
-        "flagged" => (Shape::Triangle, VERMILLION, RGBColor(245, 183, 150)),
-        "focused_low_impact" => (Shape::Cross, ORANGE, RGBColor(251, 226, 166)),
-        "scattered_effective" => (Shape::Square, BLUE, RGBColor(192, 223, 243)),
-        "ok" => (Shape::Circle, GREEN, RGBColor(199, 236, 220)),
-        "insufficient_data" => (Shape::Hollow, GREY, RGBColor(236, 236, 236)),
-        "scattered_effect_unknown" => (Shape::Square, GREY, RGBColor(214, 214, 230)),
-        "effect_unknown" => (Shape::Circle, GREY, RGBColor(228, 228, 228)),
-        _ => (Shape::Hollow, LIGHT, WHITE),
+        Some(Flagged) => (Shape::Triangle, VERMILLION, RGBColor(245, 183, 150)),
+        Some(FocusedLowImpact) => (Shape::Cross, ORANGE, RGBColor(251, 226, 166)),
+        Some(ScatteredEffective) => (Shape::Square, BLUE, RGBColor(192, 223, 243)),
+        Some(Ok) => (Shape::Circle, GREEN, RGBColor(199, 236, 220)),
+        Some(InsufficientData) => (Shape::Hollow, GREY, RGBColor(236, 236, 236)),
+        Some(ScatteredEffectUnknown) => (Shape::Square, GREY, RGBColor(214, 214, 230)),
+        Some(EffectUnknown) => (Shape::Circle, GREY, RGBColor(228, 228, 228)),
+        None => (Shape::Hollow, LIGHT, WHITE),
     }
 }
 
-pub const STATUSES: [&str; 7] = [
-    "flagged",
-    "focused_low_impact",
-    "scattered_effect_unknown",
-    "scattered_effective",
-    "effect_unknown",
-    "ok",
-    "insufficient_data",
+/// The flag statuses in the legends' order.
+pub const STATUSES: [FlagStatus; 7] = [
+    FlagStatus::Flagged,
+    FlagStatus::FocusedLowImpact,
+    FlagStatus::ScatteredEffectUnknown,
+    FlagStatus::ScatteredEffective,
+    FlagStatus::EffectUnknown,
+    FlagStatus::Ok,
+    FlagStatus::InsufficientData,
 ];
 
 pub fn year_fmt(v: &f64) -> String {

@@ -3,6 +3,7 @@
 use super::kit::GREY;
 use super::kit::*;
 use super::{Plot, Prepared};
+use crate::contract::vocab::FlagStatus;
 use crate::report::findings::Findings;
 use crate::report::i18n::{self, K, t, tf};
 use crate::report::{Lang, ReportContext, province_name};
@@ -12,7 +13,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 pub struct TileMap {
     /// (row, col, name, status)
-    pub tiles: Vec<(i32, i32, String, String)>,
+    pub tiles: Vec<(i32, i32, String, Option<FlagStatus>)>,
     pub flagged_names: Vec<String>,
 }
 
@@ -41,7 +42,7 @@ impl TileMap {
         let cell_w = map_w / cols;
         let cell_h = (h as i32 / rows).min(cell_w);
         for (r, c, name, status) in tiles {
-            let (shape, color, fill) = status_style(status);
+            let (shape, color, fill) = status_style(*status);
             let x0 = xr.start + c * cell_w;
             let y0 = yr.start + r * cell_h;
             let rect = [(x0 + 2, y0 + 2), (x0 + cell_w - 2, y0 + cell_h - 2)];
@@ -69,7 +70,8 @@ impl TileMap {
         let lx = xr.start + map_w + 30;
         let items: Vec<(Shape, RGBColor, String)> = STATUSES
             .iter()
-            .chain(&[""])
+            .map(|s| Some(*s))
+            .chain([None])
             .map(|s| {
                 let (shape, color, _) = status_style(s);
                 (shape, color, i18n::status(lang, s))
@@ -104,21 +106,20 @@ impl TileMap {
 pub(super) fn prepare(facts: &Findings, ctx: &ReportContext, frame: &FrameFn) -> Prepared {
     let lang = ctx.lang;
     let mut csv = Csv::new(&["province_code", "province_name", "row", "col", "status"]);
-    let tiles: Vec<(i32, i32, String, String)> = tile_layout(ctx.boundary)
+    let tiles: Vec<(i32, i32, String, Option<FlagStatus>)> = tile_layout(ctx.boundary)
         .into_iter()
         .map(|(code, r, c)| {
-            let status = facts
-                .status_by_province
-                .get(&code)
-                .cloned()
-                .unwrap_or_default();
+            let status = facts.status_by_province.get(&code).copied();
             let name = province_name(&code, ctx.boundary);
             csv.row(vec![
                 code,
                 name.clone(),
                 r.to_string(),
                 c.to_string(),
-                status.clone(),
+                status
+                    .map(FlagStatus::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
             ]);
             (r, c, name, status)
         })
