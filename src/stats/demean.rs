@@ -7,6 +7,7 @@
 //! current coefficients, so the working memory is the size of the effects, not of the data, and
 //! the column is touched once more at the end to subtract the fitted effects in place.
 
+use super::twoway::TwoWay;
 use rayon::prelude::*;
 
 /// Group codes of one fixed effect, re-coded densely to `0..levels`.
@@ -201,6 +202,8 @@ pub struct Demeaner<'a> {
     inv_counts: Vec<Vec<f64>>,
     /// Observation weights (weighted least squares): group means become weighted means.
     weights: Option<&'a [f64]>,
+    /// Exact solve for two effects of which one has few levels (unweighted only).
+    direct: Option<TwoWay>,
     pub tol: f64,
     pub max_iter: usize,
 }
@@ -208,6 +211,13 @@ pub struct Demeaner<'a> {
 impl<'a> Demeaner<'a> {
     pub fn new(factors: &'a [Factor], tol: f64, max_iter: usize) -> Self {
         Self::weighted(factors, None, tol, max_iter)
+    }
+
+    /// A demeaner that always iterates (no exact two-way solve), to check the solve against.
+    pub fn iterative(factors: &'a [Factor], tol: f64, max_iter: usize) -> Self {
+        let mut d = Self::new(factors, tol, max_iter);
+        d.direct = None;
+        d
     }
 
     /// A demeaner whose projections are weighted by `weights` (one per row, positive): the
@@ -237,10 +247,16 @@ impl<'a> Demeaner<'a> {
                     .collect()
             })
             .collect();
+        let direct = if weights.is_none() {
+            TwoWay::new(factors)
+        } else {
+            None
+        };
         Demeaner {
             factors,
             inv_counts,
             weights,
+            direct,
             tol,
             max_iter,
         }
@@ -267,6 +283,13 @@ impl<'a> Demeaner<'a> {
         if q == 0 || m == 0 {
             return DemeanInfo {
                 iterations: 0,
+                converged: true,
+            };
+        }
+        if let Some(direct) = &self.direct {
+            direct.demean_all(self.factors, cols);
+            return DemeanInfo {
+                iterations: 1,
                 converged: true,
             };
         }
