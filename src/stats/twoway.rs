@@ -62,7 +62,9 @@ impl TwoWay {
         if !(2..=MAX_SMALL_LEVELS).contains(&k) || k * k > n {
             return None;
         }
-        // Rows grouped by large level (a counting sort), then each group's small levels counted.
+        // Rows grouped by large level: as they come when the data are sorted by it (a panel
+        // sorted by unit; the codes are numbered in order of first appearance), otherwise by a
+        // counting sort.
         let mut start = vec![0usize; nb + 1];
         for &c in &fb.codes {
             start[c as usize + 1] += 1;
@@ -70,12 +72,20 @@ impl TwoWay {
         for f in 0..nb {
             start[f + 1] += start[f];
         }
-        let mut fill = start.clone();
-        let mut grouped = vec![0u32; n];
-        for (&b, &s) in fb.codes.iter().zip(&fs.codes) {
-            grouped[fill[b as usize]] = s;
-            fill[b as usize] += 1;
-        }
+        let sorted = fb.codes.windows(2).all(|w| w[0] <= w[1]);
+        let regrouped: Vec<u32>;
+        let grouped: &[u32] = if sorted {
+            &fs.codes
+        } else {
+            let mut fill = start.clone();
+            let mut g = vec![0u32; n];
+            for (&b, &s) in fb.codes.iter().zip(&fs.codes) {
+                g[fill[b as usize]] = s;
+                fill[b as usize] += 1;
+            }
+            regrouped = g;
+            &regrouped
+        };
         let mut mark = vec![usize::MAX; k];
         let mut off = Vec::with_capacity(nb + 1);
         off.push(0);
@@ -95,7 +105,6 @@ impl TwoWay {
             }
             off.push(cell_small.len());
         }
-        drop(grouped);
         let inv_big: Vec<f64> = (0..nb)
             .map(|f| {
                 let c = (start[f + 1] - start[f]) as f64;
@@ -206,6 +215,19 @@ mod tests {
                 s[c as usize] += v;
             }
             assert!(s.iter().all(|v| v.abs() < 1e-10), "{s:?}");
+        }
+        // Rows in another order (not grouped by firm): the same residuals, row for row.
+        let rev = |v: &[u32]| v.iter().rev().copied().collect::<Vec<u32>>();
+        let fr = vec![
+            Factor::from_codes(&rev(&firm)),
+            Factor::from_codes(&rev(&year)),
+        ];
+        let mut r: Vec<f64> = y.iter().rev().copied().collect();
+        TwoWay::build(&fr)
+            .expect("connected")
+            .demean_all(&fr, &mut [&mut r]);
+        for (u, v) in r.iter().rev().zip(&a) {
+            assert!((u - v).abs() < 1e-12, "{u} vs {v}");
         }
         let mut b = y.clone();
         let info = Demeaner::iterative(&fs, 1e-15, 100_000).demean(&mut b);
