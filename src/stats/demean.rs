@@ -440,6 +440,25 @@ impl<'a> Demeaner<'a> {
                     4 => two_way_pass::<4>(&f.codes, &other.codes, ox, &mut acc),
                     _ => two_way_pass_dyn(&f.codes, &other.codes, ox, &mut acc, m),
                 }
+            } else if q == 3 {
+                // The two other effects, in effect order (the same subtractions, in the same
+                // order, as the generic loop below: the same bits).
+                let r: Vec<usize> = (0..3).filter(|&r| r != target).collect();
+                let part = |r: usize| {
+                    let o = offsets[r] * m;
+                    (
+                        self.factors[r].codes.as_slice(),
+                        &x[o..o + self.factors[r].levels * m],
+                    )
+                };
+                let (a, b) = (part(r[0]), part(r[1]));
+                match m {
+                    1 => three_way_pass::<1>(&f.codes, a, b, &mut acc),
+                    2 => three_way_pass::<2>(&f.codes, a, b, &mut acc),
+                    3 => three_way_pass::<3>(&f.codes, a, b, &mut acc),
+                    4 => three_way_pass::<4>(&f.codes, a, b, &mut acc),
+                    _ => three_way_pass_dyn(&f.codes, a, b, &mut acc, m),
+                }
             } else {
                 for i in 0..f.codes.len() {
                     let base = f.codes[i] as usize * m;
@@ -494,6 +513,47 @@ fn two_way_pass<const M: usize>(codes: &[u32], other: &[u32], ox: &[f64], acc: &
     if cur != usize::MAX {
         for j in 0..M {
             acc[cur * M + j] -= run[j];
+        }
+    }
+}
+
+/// `acc[c] -= xa[d]; acc[c] -= xb[e]` over all rows for `M` interleaved columns (three effects).
+fn three_way_pass<const M: usize>(
+    codes: &[u32],
+    (ca, xa): (&[u32], &[f64]),
+    (cb, xb): (&[u32], &[f64]),
+    acc: &mut [f64],
+) {
+    for ((&c, &d), &e) in codes.iter().zip(ca).zip(cb) {
+        let (c, d, e) = (c as usize * M, d as usize * M, e as usize * M);
+        let sa: &[f64; M] = (&xa[d..d + M])
+            .try_into()
+            .unwrap_or_else(|_| unreachable!());
+        let sb: &[f64; M] = (&xb[e..e + M])
+            .try_into()
+            .unwrap_or_else(|_| unreachable!());
+        let a: &mut [f64; M] = (&mut acc[c..c + M])
+            .try_into()
+            .unwrap_or_else(|_| unreachable!());
+        for j in 0..M {
+            a[j] -= sa[j];
+            a[j] -= sb[j];
+        }
+    }
+}
+
+fn three_way_pass_dyn(
+    codes: &[u32],
+    (ca, xa): (&[u32], &[f64]),
+    (cb, xb): (&[u32], &[f64]),
+    acc: &mut [f64],
+    m: usize,
+) {
+    for ((&c, &d), &e) in codes.iter().zip(ca).zip(cb) {
+        let (c, d, e) = (c as usize * m, d as usize * m, e as usize * m);
+        for j in 0..m {
+            acc[c + j] -= xa[d + j];
+            acc[c + j] -= xb[e + j];
         }
     }
 }
