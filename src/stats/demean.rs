@@ -1,6 +1,7 @@
 //! Absorbing fixed effects: recursive singleton removal, dense re-coding of group codes, and the
 //! alternating-projections demeaner (Gauss–Seidel sweeps over the fixed effects with Irons–Tuck
-//! acceleration, as fixest does).
+//! acceleration, as fixest does). Two effects of which one has few levels, on large data, are
+//! solved exactly instead (`twoway`).
 //!
 //! The demeaner iterates in the space of fixed-effect coefficients rather than on the N-long
 //! column: one sweep updates every effect's group means from the column and the other effects'
