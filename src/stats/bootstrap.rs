@@ -317,6 +317,7 @@ pub fn wild_cluster(
     cluster: Groups,
     opts: &WildOptions,
 ) -> Result<BootstrapResult, StatsError> {
+    let clock = std::time::Instant::now();
     if opts.draws == 0 {
         return Err(StatsError::Invalid(
             "the bootstrap needs at least one draw".into(),
@@ -466,6 +467,12 @@ pub fn wild_cluster(
         lo = invert(&accept, beta[j], -se);
         hi = invert(&accept, beta[j], se);
     }
+    tracing::debug!(
+        secs = clock.elapsed().as_secs_f64(),
+        draws = opts.draws,
+        term,
+        "wild bootstrap"
+    );
     Ok(BootstrapResult {
         term: term.to_string(),
         method: "WCR (restricted wild cluster bootstrap-t, symmetric p-value)",

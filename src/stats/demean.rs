@@ -1,12 +1,14 @@
 //! Absorbing fixed effects: recursive singleton removal, dense re-coding of group codes, and the
 //! alternating-projections demeaner (Gauss–Seidel sweeps over the fixed effects with Irons–Tuck
-//! acceleration, as fixest does).
+//! acceleration, as fixest does). Two effects of which one has few levels, on large data, are
+//! solved exactly instead (`twoway`).
 //!
 //! The demeaner iterates in the space of fixed-effect coefficients rather than on the N-long
 //! column: one sweep updates every effect's group means from the column and the other effects'
 //! current coefficients, so the working memory is the size of the effects, not of the data, and
 //! the column is touched once more at the end to subtract the fitted effects in place.
 
+use super::twoway::TwoWay;
 use rayon::prelude::*;
 
 /// Group codes of one fixed effect, re-coded densely to `0..levels`.
@@ -201,6 +203,8 @@ pub struct Demeaner<'a> {
     inv_counts: Vec<Vec<f64>>,
     /// Observation weights (weighted least squares): group means become weighted means.
     weights: Option<&'a [f64]>,
+    /// Exact solve for two effects of which one has few levels (unweighted only).
+    direct: Option<TwoWay>,
     pub tol: f64,
     pub max_iter: usize,
 }
@@ -208,6 +212,13 @@ pub struct Demeaner<'a> {
 impl<'a> Demeaner<'a> {
     pub fn new(factors: &'a [Factor], tol: f64, max_iter: usize) -> Self {
         Self::weighted(factors, None, tol, max_iter)
+    }
+
+    /// A demeaner that always iterates (no exact two-way solve), to check the solve against.
+    pub fn iterative(factors: &'a [Factor], tol: f64, max_iter: usize) -> Self {
+        let mut d = Self::new(factors, tol, max_iter);
+        d.direct = None;
+        d
     }
 
     /// A demeaner whose projections are weighted by `weights` (one per row, positive): the
@@ -237,10 +248,16 @@ impl<'a> Demeaner<'a> {
                     .collect()
             })
             .collect();
+        let direct = if weights.is_none() {
+            TwoWay::new(factors)
+        } else {
+            None
+        };
         Demeaner {
             factors,
             inv_counts,
             weights,
+            direct,
             tol,
             max_iter,
         }
@@ -267,6 +284,13 @@ impl<'a> Demeaner<'a> {
         if q == 0 || m == 0 {
             return DemeanInfo {
                 iterations: 0,
+                converged: true,
+            };
+        }
+        if let Some(direct) = &self.direct {
+            direct.demean_all(self.factors, cols);
+            return DemeanInfo {
+                iterations: 1,
                 converged: true,
             };
         }
@@ -417,6 +441,25 @@ impl<'a> Demeaner<'a> {
                     4 => two_way_pass::<4>(&f.codes, &other.codes, ox, &mut acc),
                     _ => two_way_pass_dyn(&f.codes, &other.codes, ox, &mut acc, m),
                 }
+            } else if q == 3 {
+                // The two other effects, in effect order (the same subtractions, in the same
+                // order, as the generic loop below: the same bits).
+                let r: Vec<usize> = (0..3).filter(|&r| r != target).collect();
+                let part = |r: usize| {
+                    let o = offsets[r] * m;
+                    (
+                        self.factors[r].codes.as_slice(),
+                        &x[o..o + self.factors[r].levels * m],
+                    )
+                };
+                let (a, b) = (part(r[0]), part(r[1]));
+                match m {
+                    1 => three_way_pass::<1>(&f.codes, a, b, &mut acc),
+                    2 => three_way_pass::<2>(&f.codes, a, b, &mut acc),
+                    3 => three_way_pass::<3>(&f.codes, a, b, &mut acc),
+                    4 => three_way_pass::<4>(&f.codes, a, b, &mut acc),
+                    _ => three_way_pass_dyn(&f.codes, a, b, &mut acc, m),
+                }
             } else {
                 for i in 0..f.codes.len() {
                     let base = f.codes[i] as usize * m;
@@ -471,6 +514,47 @@ fn two_way_pass<const M: usize>(codes: &[u32], other: &[u32], ox: &[f64], acc: &
     if cur != usize::MAX {
         for j in 0..M {
             acc[cur * M + j] -= run[j];
+        }
+    }
+}
+
+/// `acc[c] -= xa[d]; acc[c] -= xb[e]` over all rows for `M` interleaved columns (three effects).
+fn three_way_pass<const M: usize>(
+    codes: &[u32],
+    (ca, xa): (&[u32], &[f64]),
+    (cb, xb): (&[u32], &[f64]),
+    acc: &mut [f64],
+) {
+    for ((&c, &d), &e) in codes.iter().zip(ca).zip(cb) {
+        let (c, d, e) = (c as usize * M, d as usize * M, e as usize * M);
+        let sa: &[f64; M] = (&xa[d..d + M])
+            .try_into()
+            .unwrap_or_else(|_| unreachable!());
+        let sb: &[f64; M] = (&xb[e..e + M])
+            .try_into()
+            .unwrap_or_else(|_| unreachable!());
+        let a: &mut [f64; M] = (&mut acc[c..c + M])
+            .try_into()
+            .unwrap_or_else(|_| unreachable!());
+        for j in 0..M {
+            a[j] -= sa[j];
+            a[j] -= sb[j];
+        }
+    }
+}
+
+fn three_way_pass_dyn(
+    codes: &[u32],
+    (ca, xa): (&[u32], &[f64]),
+    (cb, xb): (&[u32], &[f64]),
+    acc: &mut [f64],
+    m: usize,
+) {
+    for ((&c, &d), &e) in codes.iter().zip(ca).zip(cb) {
+        let (c, d, e) = (c as usize * m, d as usize * m, e as usize * m);
+        for j in 0..m {
+            acc[c + j] -= xa[d + j];
+            acc[c + j] -= xb[e + j];
         }
     }
 }

@@ -276,11 +276,16 @@ pub fn prepare(spec: &FeolsSpec) -> Result<Design, StatsError> {
             "no rows left to fit after removing missing values and singletons".into(),
         ));
     }
-    let factors: Vec<Factor> = fe_slices
-        .iter()
-        .map(|c| Factor::from_codes_masked(c, Some(&kept)))
-        .collect();
     let all_kept = nobs == n;
+    // Each effect coded on its own thread (independent work, so the same codes either way).
+    let factors: Vec<Factor> = {
+        use rayon::prelude::*;
+        let mask = (!all_kept).then_some(kept.as_slice());
+        fe_slices
+            .par_iter()
+            .map(|c| Factor::from_codes_masked(c, mask))
+            .collect()
+    };
     let select = |v: &[f64]| -> Vec<f64> {
         if all_kept {
             return v.to_vec();

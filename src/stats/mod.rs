@@ -10,6 +10,7 @@ pub mod linalg;
 pub mod multiple;
 pub mod ri;
 pub mod rng;
+pub mod twoway;
 pub mod wald;
 
 /// The one default seed of every resampling routine (wild bootstrap, randomization inference),

@@ -78,6 +78,95 @@ fn all_permutations(n: usize) -> Vec<Vec<u32>> {
     }
 }
 
+/// Largest number of row values the demeaned path pieces may hold (128 MiB of f64).
+const PIECE_CELLS: usize = 1 << 24;
+
+/// The distinct non-zero treatment paths (rows of the cluster × time table) and, for the
+/// cached route, which (receiving cluster, path) piece each pair maps to.
+struct PathPieces {
+    /// Distinct path of each cluster as donor (None: never treated).
+    path_of: Vec<Option<usize>>,
+    /// A donor cluster of each distinct path (its row of the table is the path).
+    donor: Vec<usize>,
+}
+
+impl PathPieces {
+    /// None when the pieces would cost more than demeaning every permutation, or too much memory.
+    fn new(
+        table: &[f64],
+        g: usize,
+        n_times: usize,
+        unit_codes: &[u32],
+        n_perms: usize,
+    ) -> Option<PathPieces> {
+        let mut ids: HashMap<Vec<u64>, usize> = HashMap::new();
+        let mut donor = Vec::new();
+        let mut path_of = vec![None; g];
+        let mut treated = 0usize;
+        for (c, slot) in path_of.iter_mut().enumerate() {
+            let row = &table[c * n_times..(c + 1) * n_times];
+            if row.iter().all(|v| *v == 0.0) {
+                continue;
+            }
+            treated += 1;
+            let key: Vec<u64> = row.iter().map(|v| v.to_bits()).collect();
+            let next = ids.len();
+            let id = *ids.entry(key).or_insert_with(|| {
+                donor.push(c);
+                next
+            });
+            *slot = Some(id);
+        }
+        let n_pieces = g.checked_mul(donor.len())?;
+        let n = unit_codes.len();
+        // A demeaning costs some tens of passes over the rows, adding a piece one.
+        const DEMEAN_PASSES: usize = 30;
+        let cached = n_pieces * DEMEAN_PASSES + n_perms * treated;
+        let direct = n_perms * DEMEAN_PASSES;
+        (n_pieces.checked_mul(n)? <= PIECE_CELLS && cached < direct)
+            .then_some(PathPieces { path_of, donor })
+    }
+
+    fn len(&self) -> usize {
+        self.path_of.len() * self.donor.len()
+    }
+
+    /// The piece of cluster `c` receiving donor `d`'s path, if that path is non-zero.
+    fn index(&self, c: usize, d: usize) -> Option<usize> {
+        self.path_of[d].map(|q| c * self.donor.len() + q)
+    }
+
+    /// Piece `i` before demeaning: its path on its cluster's rows, zero elsewhere.
+    fn raw(
+        &self,
+        i: usize,
+        table: &[f64],
+        n_times: usize,
+        unit_codes: &[u32],
+        time_codes: Option<&Vec<u32>>,
+    ) -> Vec<f64> {
+        let (c, q) = (i / self.donor.len(), i % self.donor.len());
+        let path = &table[self.donor[q] * n_times..(self.donor[q] + 1) * n_times];
+        match time_codes {
+            Some(tc) => unit_codes
+                .iter()
+                .zip(tc)
+                .map(|(&u, &t)| {
+                    if u as usize == c {
+                        path[t as usize]
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+            None => unit_codes
+                .iter()
+                .map(|&u| if u as usize == c { path[0] } else { 0.0 })
+                .collect(),
+        }
+    }
+}
+
 /// Runs randomization inference for regressor `term`, whose values are permuted between the
 /// levels of `unit` (paths over `time` when given).
 pub fn randomization_inference(
@@ -100,6 +189,21 @@ pub fn randomization_inference_within(
     strata: Option<Groups>,
     opts: &RiOptions,
 ) -> Result<RiResult, StatsError> {
+    permutation_test(spec, term, unit, time, strata, opts, true)
+}
+
+/// The test itself; `use_pieces` false forces one demeaning per permutation (to check the
+/// cached route against it).
+fn permutation_test(
+    spec: &FeolsSpec,
+    term: &str,
+    unit: Groups,
+    time: Option<&[u32]>,
+    strata: Option<Groups>,
+    opts: &RiOptions,
+    use_pieces: bool,
+) -> Result<RiResult, StatsError> {
+    let clock = std::time::Instant::now();
     let n_in = spec.y.values.len();
     if unit.codes.len() != n_in || time.is_some_and(|t| t.len() != n_in) {
         return Err(StatsError::Invalid(
@@ -329,40 +433,85 @@ pub fn randomization_inference_within(
     for (&(u, t), &v) in &path {
         table[u as usize * n_times + t as usize] = v;
     }
-    let draws: Vec<(f64, f64)> = (0..n_perms)
-        .into_par_iter()
-        .map(|p| {
-            let perm: Vec<u32> = if enumerate {
-                perm_list[p].clone()
-            } else {
-                let mut rng =
-                    Rng::new(opts.seed ^ (p as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
-                let mut perm: Vec<u32> = (0..g as u32).collect();
-                for m in &members {
-                    let mut shuffled = m.clone();
-                    rng.shuffle(&mut shuffled);
-                    for (&c, &to) in m.iter().zip(&shuffled) {
-                        perm[c as usize] = to;
-                    }
+    let perm_of = |p: usize| -> Vec<u32> {
+        if enumerate {
+            perm_list[p].clone()
+        } else {
+            let mut rng = Rng::new(opts.seed ^ (p as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+            let mut perm: Vec<u32> = (0..g as u32).collect();
+            for m in &members {
+                let mut shuffled = m.clone();
+                rng.shuffle(&mut shuffled);
+                for (&c, &to) in m.iter().zip(&shuffled) {
+                    perm[c as usize] = to;
                 }
-                perm
-            };
-            // Row of cluster c takes the path of cluster perm[c] at its own time; a time the
-            // donor cluster never had counts as untreated.
-            let d: Vec<f64> = match time_codes {
-                Some(tc) => unit_codes
-                    .iter()
-                    .zip(tc)
-                    .map(|(&u, &t)| table[perm[u as usize] as usize * n_times + t as usize])
-                    .collect(),
-                None => unit_codes
-                    .iter()
-                    .map(|&u| table[perm[u as usize] as usize])
-                    .collect(),
-            };
-            coef_of(&d)
-        })
-        .collect();
+            }
+            perm
+        }
+    };
+    // A permuted column is a sum over clusters of "cluster c's rows carry donor perm[c]'s path",
+    // and demeaning is linear, so when few distinct paths are non-zero the demeaned pieces
+    // (cluster × distinct path) are computed once and each permutation only adds up the pieces
+    // of the clusters that receive a treated path.
+    let pieces = PathPieces::new(&table, g, n_times, unit_codes, n_perms).filter(|_| use_pieces);
+    let draws: Vec<(f64, f64)> = match &pieces {
+        Some(pc) => {
+            let demeaned: Vec<Vec<f64>> = (0..pc.len())
+                .into_par_iter()
+                .map(|i| {
+                    let mut v = pc.raw(i, &table, n_times, unit_codes, time_codes);
+                    demeaner.demean(&mut v);
+                    v
+                })
+                .collect();
+            (0..n_perms)
+                .into_par_iter()
+                .map(|p| {
+                    let perm = perm_of(p);
+                    let mut dd = vec![0.0; unit_codes.len()];
+                    for (c, &donor) in perm.iter().enumerate() {
+                        if let Some(i) = pc.index(c, donor as usize) {
+                            for (o, v) in dd.iter_mut().zip(&demeaned[i]) {
+                                *o += v;
+                            }
+                        }
+                    }
+                    if let Some(r) = &root_w {
+                        for (v, r) in dd.iter_mut().zip(r) {
+                            *v *= r;
+                        }
+                    }
+                    stat_of(&partial(&dd))
+                })
+                .collect()
+        }
+        None => (0..n_perms)
+            .into_par_iter()
+            .map(|p| {
+                let perm = perm_of(p);
+                // Row of cluster c takes the path of cluster perm[c] at its own time; a time
+                // the donor cluster never had counts as untreated.
+                let d: Vec<f64> = match time_codes {
+                    Some(tc) => unit_codes
+                        .iter()
+                        .zip(tc)
+                        .map(|(&u, &t)| table[perm[u as usize] as usize * n_times + t as usize])
+                        .collect(),
+                    None => unit_codes
+                        .iter()
+                        .map(|&u| table[perm[u as usize] as usize])
+                        .collect(),
+                };
+                coef_of(&d)
+            })
+            .collect(),
+    };
+    tracing::debug!(
+        secs = clock.elapsed().as_secs_f64(),
+        permutations = n_perms,
+        rows = rows.len(),
+        "randomization inference"
+    );
     let perms: Vec<f64> = draws.iter().map(|d| d.0).collect();
     let thresh = estimate.abs() * (1.0 - 1e-12);
     let exceed = perms.iter().filter(|b| b.abs() >= thresh).count();
@@ -527,6 +676,78 @@ mod tests {
             .filter(|&s| run(500 + s, 0.0, 99).p_value <= 0.05)
             .count();
         assert!((1..=16).contains(&rejections), "{rejections} of 150");
+    }
+
+    #[test]
+    fn cached_path_pieces_match_demeaning_every_permutation() {
+        // Staggered paths (two distinct non-zero paths) and unequal cluster sizes.
+        let mut rng = Rng::new(17);
+        let (mut y, mut d, mut unit, mut time) = (vec![], vec![], vec![], vec![]);
+        for c in 0..15u32 {
+            for t in 0..(5 + c % 3) {
+                let start = match c {
+                    0 | 1 => Some(2),
+                    2 => Some(4),
+                    _ => None,
+                };
+                let di = if start.is_some_and(|s| t >= s) {
+                    1.0
+                } else {
+                    0.0
+                };
+                y.push(c as f64 * 0.1 + t as f64 * 0.2 + 0.7 * di + rng.normal());
+                d.push(di);
+                unit.push(c);
+                time.push(t);
+            }
+        }
+        let x: Vec<f64> = (0..y.len()).map(|_| rng.normal()).collect();
+        let mut spec = FeolsSpec::new(
+            Column {
+                name: "y",
+                values: &y,
+            },
+            vec![
+                Column {
+                    name: "d",
+                    values: &d,
+                },
+                Column {
+                    name: "x",
+                    values: &x,
+                },
+            ],
+            vec![
+                Groups {
+                    name: "prov",
+                    codes: &unit,
+                },
+                Groups {
+                    name: "year",
+                    codes: &time,
+                },
+            ],
+        );
+        spec.vcov = Vcov::Cluster(vec![Groups {
+            name: "prov",
+            codes: &unit,
+        }]);
+        let unit_g = || Groups {
+            name: "prov",
+            codes: &unit,
+        };
+        let opts = RiOptions {
+            permutations: 299,
+            seed: 5,
+        };
+        let a = permutation_test(&spec, "d", unit_g(), Some(&time), None, &opts, true).unwrap();
+        let b = permutation_test(&spec, "d", unit_g(), Some(&time), None, &opts, false).unwrap();
+        assert_eq!(a.p_value, b.p_value);
+        assert_eq!(a.t_p_value, b.t_p_value);
+        for (u, v) in [(a.null_q025, b.null_q025), (a.null_q975, b.null_q975)] {
+            assert!((u - v).abs() <= 1e-8 * v.abs().max(1.0), "{u} vs {v}");
+        }
+        assert!(b.null_q025 < b.null_q975);
     }
 
     #[test]
