@@ -2,6 +2,7 @@
 //! folder and is renamed into place, so a killed run never leaves a half-written table. File
 //! operations go through `fs-err`, whose errors name the file and the operation.
 
+use crate::contract::schema::col;
 use crate::error::{Error, PolarsContext, Result};
 use polars::prelude::*;
 use std::io::Write;
@@ -156,12 +157,12 @@ fn hex(bytes: &[u8]) -> String {
 /// take it from the folder name), each written atomically; folders of years no longer in the
 /// table are removed. Returns the files written, sorted by year.
 pub fn write_parquet_by_year(df: &DataFrame, dir: &Path) -> Result<Vec<PathBuf>> {
-    let years: std::collections::BTreeSet<i32> = crate::table::i32s(df, "year")?
+    let years: std::collections::BTreeSet<i32> = crate::table::i32s(df, col::YEAR)?
         .into_iter()
         .flatten()
         .collect();
     let year_col = df
-        .column("year")
+        .column(col::YEAR)
         .ctx(|| format!("cannot partition {} by year", dir.display()))?
         .as_materialized_series()
         .cast(&DataType::Int32)
@@ -174,7 +175,7 @@ pub fn write_parquet_by_year(df: &DataFrame, dir: &Path) -> Result<Vec<PathBuf>>
             .equal(*y);
         let part = df
             .filter(&mask)
-            .and_then(|p| p.drop("year"))
+            .and_then(|p| p.drop(col::YEAR))
             .ctx(|| format!("cannot partition {} by year", dir.display()))?;
         let path = dir.join(format!("year={y}")).join("part-0.parquet");
         write_parquet_pending(&part, &path)?.publish()?;

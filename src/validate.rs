@@ -18,6 +18,7 @@
 //! Totals found in the source ("TỔNG CỘNG") are compared with the sum of the clean rows; a
 //! mismatch is a warning in the notes, not a failure (the total may include rejected rows).
 
+use crate::contract::schema::col;
 use crate::contract::vocab::{Activity, FundingSource};
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{Ingested, Kind, Rejects, TotalCheck, numeric_columns};
@@ -82,7 +83,7 @@ fn code_table<'a>(codes: impl Iterator<Item = &'a str>) -> [bool; 100] {
 
 /// Each row's map, when a table's boundary column holds both maps; `None` when it holds one.
 fn row_maps(table: &DataFrame) -> Option<Vec<Boundary>> {
-    let c = table.column("boundary").ok()?;
+    let c = table.column(col::BOUNDARY).ok()?;
     if matches!(c, Column::Scalar(_)) {
         return None;
     }
@@ -137,8 +138,8 @@ fn suspect_rows(x: &SuspectInput) -> Vec<bool> {
         *b |= s.is_some_and(|s| !code_index(s).is_some_and(|i| sectors[i]));
     }
     for (name, ca) in x.nums {
-        let required = x.kind == Kind::Funding && *name == "amount_mvnd";
-        let positive = matches!(*name, "iip" | "employment_index");
+        let required = x.kind == Kind::Funding && *name == col::AMOUNT_MVND;
+        let positive = matches!(*name, col::IIP | col::EMPLOYMENT_INDEX);
         for (b, v) in bad.iter_mut().zip(ca.iter()) {
             *b |= match v {
                 None => required,
@@ -238,17 +239,21 @@ impl Columns {
             .collect::<Result<_>>()?;
         let funding = kind == Kind::Funding;
         Ok(Columns {
-            years: col("year")?.i32().ctx(ctx)?.clone(),
-            prov: text("province_code")?,
-            sector: text("sector_code")?,
-            rows: col("source_row")?.i64().ctx(ctx)?.clone(),
+            years: col(col::YEAR)?.i32().ctx(ctx)?.clone(),
+            prov: text(col::PROVINCE_CODE)?,
+            sector: text(col::SECTOR_CODE)?,
+            rows: col(col::SOURCE_ROW)?.i64().ctx(ctx)?.clone(),
             nums,
             activity: if funding {
-                Some(text("activity")?)
+                Some(text(col::ACTIVITY)?)
             } else {
                 None
             },
-            source: if funding { Some(text("source")?) } else { None },
+            source: if funding {
+                Some(text(col::SOURCE)?)
+            } else {
+                None
+            },
             row_maps: row_maps(table),
         })
     }
@@ -257,8 +262,8 @@ impl Columns {
 /// The columns whose values make a row's key (a later row repeating a key is rejected).
 fn key_columns(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Funding => &["project_id", "year"],
-        Kind::Output => &["year", "province_code", "sector_code"],
+        Kind::Funding => &[col::PROJECT_ID, col::YEAR],
+        Kind::Output => &[col::YEAR, col::PROVINCE_CODE, col::SECTOR_CODE],
     }
 }
 
@@ -330,7 +335,11 @@ fn province_problem(
         Boundary::B2025 => "34-unit map of 2025",
     };
     match cols.prov.get(i) {
-        None => Some(("province_code".into(), None, "province_code missing".into())),
+        None => Some((
+            col::PROVINCE_CODE.into(),
+            None,
+            "province_code missing".into(),
+        )),
         Some(c) if !codes.contains(c) => {
             let hint = if map == Boundary::B2025 && Reference::get().province(c).is_some() {
                 if cols.row_maps.is_some() {
@@ -342,7 +351,7 @@ fn province_problem(
                 ""
             };
             Some((
-                "province_code".into(),
+                col::PROVINCE_CODE.into(),
                 Some(c.into()),
                 format!(
                     "unknown province code \"{c}\" on the {}{hint}",
@@ -356,9 +365,9 @@ fn province_problem(
 
 fn year_problem(cols: &Columns, i: usize) -> Option<Problem> {
     match cols.years.get(i) {
-        None => Some(("year".into(), None, "year missing".into())),
+        None => Some((col::YEAR.into(), None, "year missing".into())),
         Some(y) if !(MIN_YEAR..=MAX_YEAR).contains(&y) => Some((
-            "year".into(),
+            col::YEAR.into(),
             Some(y.to_string()),
             format!("year {y} outside {MIN_YEAR}–{MAX_YEAR}"),
         )),
@@ -373,7 +382,7 @@ fn sector_problem(cols: &Columns, i: usize) -> Option<Problem> {
         .is_none_or(|x| x.code != s)
         .then(|| {
             (
-                "sector_code".into(),
+                col::SECTOR_CODE.into(),
                 Some(s.into()),
                 format!("unknown sector code \"{s}\" (VSIC 2018 two-digit division expected)"),
             )
@@ -385,7 +394,7 @@ fn measure_problem(cols: &Columns, i: usize, kind: Kind) -> Option<Problem> {
     cols.nums.iter().find_map(|(name, ca)| {
         let v = ca.get(i);
         let name = *name;
-        if kind == Kind::Funding && name == "amount_mvnd" && v.is_none() {
+        if kind == Kind::Funding && name == col::AMOUNT_MVND && v.is_none() {
             return Some((name.into(), None, "amount missing".into()));
         }
         let v = v?;
@@ -401,7 +410,7 @@ fn measure_problem(cols: &Columns, i: usize, kind: Kind) -> Option<Problem> {
                 Some(fmt_num(v)),
                 format!("negative {name}: {}", fmt_num(v)),
             ))
-        } else if matches!(name, "iip" | "employment_index") && v == 0.0 {
+        } else if matches!(name, col::IIP | col::EMPLOYMENT_INDEX) && v == 0.0 {
             Some((
                 name.into(),
                 Some("0".into()),
@@ -420,7 +429,7 @@ fn vocabulary_problem(cols: &Columns, i: usize) -> Option<Problem> {
         Some(x) if Activity::parse(x).is_some() => {}
         x => {
             return Some((
-                "activity".into(),
+                col::ACTIVITY.into(),
                 x.map(str::to_string),
                 "activity not one of the nine classes".into(),
             ));
@@ -429,7 +438,7 @@ fn vocabulary_problem(cols: &Columns, i: usize) -> Option<Problem> {
     match s.get(i) {
         Some(x) if FundingSource::parse(x).is_some() => None,
         x => Some((
-            "source".into(),
+            col::SOURCE.into(),
             x.map(str::to_string),
             "source must be national, local or other".into(),
         )),
@@ -457,7 +466,7 @@ fn reject_duplicates(
     let value_cols: Vec<&str> = crate::ingest::canonical_columns(kind)
         .iter()
         .copied()
-        .filter(|c| !matches!(*c, "source_row" | "source_file" | "boundary"))
+        .filter(|c| !matches!(*c, col::SOURCE_ROW | col::SOURCE_FILE | col::BOUNDARY))
         .collect();
     let cell = |c: &str, i: usize| -> String {
         table
@@ -642,10 +651,16 @@ pub fn check_rejected_share(v: &Validated, path: &Path, max_share: f64) -> Resul
         return Ok(());
     }
     let first = (|| -> Option<String> {
-        let row = v.rejected.column("source_row").ok()?.i64().ok()?.get(0)?;
+        let row = v
+            .rejected
+            .column(col::SOURCE_ROW)
+            .ok()?
+            .i64()
+            .ok()?
+            .get(0)?;
         let reason = v
             .rejected
-            .column("reason")
+            .column(col::REASON)
             .ok()?
             .str()
             .ok()?

@@ -10,6 +10,7 @@
 
 use super::event_study::{EventStudy, SunAbraham, sun_abraham, wild_aggregate};
 use super::{BootstrapSpec, ModelOptions, VcovSpec, randomization_inference};
+use crate::contract::schema::col;
 use crate::error::{PolarsContext, Result};
 use crate::models::ModelsParams;
 use crate::stats::ri::RiOptions;
@@ -64,8 +65,8 @@ pub struct PilotInference {
 
 /// The Sun–Abraham specification of the pilot event study on a table holding `COHORT`.
 pub fn spec(fixed_effects: &str, window: [i32; 2]) -> SunAbraham {
-    let mut s = SunAbraham::new("log_output", "province_code", "year", COHORT);
-    s.vcov = VcovSpec::Cluster(vec!["province_code".into()]);
+    let mut s = SunAbraham::new(col::LOG_OUTPUT, col::PROVINCE_CODE, col::YEAR, COHORT);
+    s.vcov = VcovSpec::Cluster(vec![col::PROVINCE_CODE.into()]);
     s.fixed_effects = Some(
         fixed_effects
             .split('+')
@@ -161,8 +162,8 @@ pub fn inference(
         &format!("log_output ~ {POST} | {fixed_effects}"),
         &opts,
         POST,
-        "province_code",
-        Some("year"),
+        col::PROVINCE_CODE,
+        Some(col::YEAR),
         &RiOptions {
             permutations: params.ri_permutations,
             seed: params.seed,

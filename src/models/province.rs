@@ -25,6 +25,7 @@
 //! sectors × 12 years fits in milliseconds.
 
 use super::{Unit, UnitEffect};
+use crate::contract::schema::col;
 use crate::error::Result;
 use crate::stats::multiple::benjamini_hochberg;
 use crate::table::{self, TableBuilder};
@@ -477,11 +478,11 @@ fn invert(x: &[Vec<f64>; 2], k: usize) -> Option<[f64; 4]> {
 /// The grid of a panel table (`province_code`, `sector_code`, `year`, `spend_mvnd`,
 /// `dlog_output`); a null `spend_mvnd` is "no data".
 pub fn cell_panel(panel: &DataFrame) -> Result<CellPanel> {
-    let provinces = table::strs(panel, "province_code")?;
-    let sectors = table::strs(panel, "sector_code")?;
-    let years = table::i32s(panel, "year")?;
-    let spend = table::f64s(panel, "spend_mvnd")?;
-    let growth = table::f64s(panel, "dlog_output")?;
+    let provinces = table::strs(panel, col::PROVINCE_CODE)?;
+    let sectors = table::strs(panel, col::SECTOR_CODE)?;
+    let years = table::i32s(panel, col::YEAR)?;
+    let spend = table::f64s(panel, col::SPEND_MVND)?;
+    let growth = table::f64s(panel, col::DLOG_OUTPUT)?;
     let p_set: BTreeSet<&str> = provinces.iter().flatten().map(String::as_str).collect();
     let s_set: BTreeSet<&str> = sectors.iter().flatten().map(String::as_str).collect();
     let (first, last) = match (years.iter().flatten().min(), years.iter().flatten().max()) {
@@ -538,49 +539,62 @@ pub fn province_effects(
     let i = |f: &dyn Fn(&UnitEffect) -> i64| rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>();
     TableBuilder::new()
         .str(
-            "province_code",
+            col::PROVINCE_CODE,
             rows.iter()
                 .map(|r| Some(r.unit.code().to_string()))
                 .collect(),
         )
-        .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())
-        .i32("period_end", rows.iter().map(|r| Some(r.end)).collect())
-        .i32("lag_years", rows.iter().map(|_| Some(lag as i32)).collect())
-        .f64("estimate", x(&|r| r.est.estimate))
-        .f64("std_error", x(&|r| r.est.std_error))
-        .f64("df", x(&|r| r.est.df))
-        .f64("p_value", x(&|r| r.est.p_value))
-        .f64("q_value", x(&|r| r.q_value))
-        .i64("nobs", i(&|r| r.est.nobs))
-        .i64("n_supported_cells", i(&|r| r.est.supported_cells))
-        .i64("n_comparison_cells", i(&|r| r.est.comparison_cells))
-        .i64("n_supported_cell_years", i(&|r| r.est.supported_cell_years))
-        .f64("placebo", x(&|r| r.est.placebo))
-        .f64("placebo_std_error", x(&|r| r.est.placebo_se))
-        .f64("placebo_df", x(&|r| r.est.placebo_df))
+        .i32(
+            col::PERIOD_START,
+            rows.iter().map(|r| Some(r.start)).collect(),
+        )
+        .i32(col::PERIOD_END, rows.iter().map(|r| Some(r.end)).collect())
+        .i32(
+            col::LAG_YEARS,
+            rows.iter().map(|_| Some(lag as i32)).collect(),
+        )
+        .f64(col::ESTIMATE, x(&|r| r.est.estimate))
+        .f64(col::STD_ERROR, x(&|r| r.est.std_error))
+        .f64(col::DF, x(&|r| r.est.df))
+        .f64(col::P_VALUE, x(&|r| r.est.p_value))
+        .f64(col::Q_VALUE, x(&|r| r.q_value))
+        .i64(col::NOBS, i(&|r| r.est.nobs))
+        .i64(col::N_SUPPORTED_CELLS, i(&|r| r.est.supported_cells))
+        .i64(col::N_COMPARISON_CELLS, i(&|r| r.est.comparison_cells))
+        .i64(
+            col::N_SUPPORTED_CELL_YEARS,
+            i(&|r| r.est.supported_cell_years),
+        )
+        .f64(col::PLACEBO, x(&|r| r.est.placebo))
+        .f64(col::PLACEBO_STD_ERROR, x(&|r| r.est.placebo_se))
+        .f64(col::PLACEBO_DF, x(&|r| r.est.placebo_df))
         .build()
 }
 
 /// Reads `models/province_effects.parquet` back.
 pub fn read_effects(df: &DataFrame) -> Result<Vec<UnitEffect>> {
-    let ep = table::strs(df, "province_code")?;
-    let es = table::i32s(df, "period_start")?;
-    let ee = table::i32s(df, "period_end")?;
+    let ep = table::strs(df, col::PROVINCE_CODE)?;
+    let es = table::i32s(df, col::PERIOD_START)?;
+    let ee = table::i32s(df, col::PERIOD_END)?;
     let f = |c: &str| table::f64s(df, c);
     let (est, se, dfs, p, q) = (
-        f("estimate")?,
-        f("std_error")?,
-        f("df")?,
-        f("p_value")?,
-        f("q_value")?,
+        f(col::ESTIMATE)?,
+        f(col::STD_ERROR)?,
+        f(col::DF)?,
+        f(col::P_VALUE)?,
+        f(col::Q_VALUE)?,
     );
-    let (pl, pl_se, pl_df) = (f("placebo")?, f("placebo_std_error")?, f("placebo_df")?);
+    let (pl, pl_se, pl_df) = (
+        f(col::PLACEBO)?,
+        f(col::PLACEBO_STD_ERROR)?,
+        f(col::PLACEBO_DF)?,
+    );
     let n = |c: &str| table::i64s(df, c);
     let (nobs, cells, comp, cy) = (
-        n("nobs")?,
-        n("n_supported_cells")?,
-        n("n_comparison_cells")?,
-        n("n_supported_cell_years")?,
+        n(col::NOBS)?,
+        n(col::N_SUPPORTED_CELLS)?,
+        n(col::N_COMPARISON_CELLS)?,
+        n(col::N_SUPPORTED_CELL_YEARS)?,
     );
     Ok((0..df.height())
         .map(|i| UnitEffect {

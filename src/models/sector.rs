@@ -4,6 +4,7 @@
 //! and net of cell trends, clustered by province, with Benjamini–Hochberg q-values.
 
 use super::stage::options;
+use crate::contract::schema::col;
 use crate::error::{PolarsContext, Result};
 use crate::models::fit_formula;
 use crate::stats::multiple::benjamini_hochberg;
@@ -35,11 +36,11 @@ pub fn sector_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataF
 }
 
 fn group_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame> {
-    let provinces = table::strs(panel, "province_code")?;
-    let sectors = table::strs(panel, "sector_code")?;
-    let years = table::i32s(panel, "year")?;
-    let x = table::f64s(panel, "log_spend_lag1")?;
-    let dlog = table::f64s(panel, "dlog_output")?;
+    let provinces = table::strs(panel, col::PROVINCE_CODE)?;
+    let sectors = table::strs(panel, col::SECTOR_CODE)?;
+    let years = table::i32s(panel, col::YEAR)?;
+    let x = table::f64s(panel, col::LOG_SPEND_LAG1)?;
+    let dlog = table::f64s(panel, col::DLOG_OUTPUT)?;
     let mut rows: Vec<SectorEffect> = Vec::new();
     for &(start, end) in windows {
         let idx: Vec<usize> = (0..panel.height())
@@ -60,24 +61,24 @@ fn group_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame>
         let supported: Vec<&str> = treated_cells.keys().copied().collect();
         let mut cols: Vec<Column> = vec![
             Column::new(
-                "dlog_output".into(),
+                col::DLOG_OUTPUT.into(),
                 idx.iter()
                     .map(|&i| dlog[i])
                     .collect::<Float64Chunked>()
                     .into_series(),
             ),
             Column::new(
-                "province_code".into(),
+                col::PROVINCE_CODE.into(),
                 idx.iter()
                     .map(|&i| provinces[i].clone())
                     .collect::<Vec<_>>(),
             ),
             Column::new(
-                "sector_code".into(),
+                col::SECTOR_CODE.into(),
                 idx.iter().map(|&i| sectors[i].clone()).collect::<Vec<_>>(),
             ),
             Column::new(
-                "year".into(),
+                col::YEAR.into(),
                 idx.iter()
                     .map(|&i| years[i])
                     .collect::<Int32Chunked>()
@@ -166,20 +167,23 @@ fn group_effects(panel: &DataFrame, windows: &[(i32, i32)]) -> Result<DataFrame>
     }
     TableBuilder::new()
         .str(
-            "sector_code",
+            col::SECTOR_CODE,
             rows.iter().map(|r| Some(r.sector.clone())).collect(),
         )
-        .i32("period_start", rows.iter().map(|r| Some(r.start)).collect())
-        .i32("period_end", rows.iter().map(|r| Some(r.end)).collect())
-        .f64("estimate", rows.iter().map(|r| r.estimate).collect())
-        .f64("std_error", rows.iter().map(|r| r.std_error).collect())
-        .f64("conf_low", rows.iter().map(|r| r.conf_low).collect())
-        .f64("conf_high", rows.iter().map(|r| r.conf_high).collect())
-        .f64("p_value", rows.iter().map(|r| r.p_value).collect())
-        .f64("q_value", rows.iter().map(|r| r.q_value).collect())
-        .i64("nobs", rows.iter().map(|r| Some(r.nobs)).collect())
+        .i32(
+            col::PERIOD_START,
+            rows.iter().map(|r| Some(r.start)).collect(),
+        )
+        .i32(col::PERIOD_END, rows.iter().map(|r| Some(r.end)).collect())
+        .f64(col::ESTIMATE, rows.iter().map(|r| r.estimate).collect())
+        .f64(col::STD_ERROR, rows.iter().map(|r| r.std_error).collect())
+        .f64(col::CONF_LOW, rows.iter().map(|r| r.conf_low).collect())
+        .f64(col::CONF_HIGH, rows.iter().map(|r| r.conf_high).collect())
+        .f64(col::P_VALUE, rows.iter().map(|r| r.p_value).collect())
+        .f64(col::Q_VALUE, rows.iter().map(|r| r.q_value).collect())
+        .i64(col::NOBS, rows.iter().map(|r| Some(r.nobs)).collect())
         .i64(
-            "n_treated_cells",
+            col::N_TREATED_CELLS,
             rows.iter().map(|r| Some(r.n_treated_cells)).collect(),
         )
         .build()

@@ -10,6 +10,7 @@
 //! (the cell effects). Errors are clustered by cell (province × sector); p-values are adjusted
 //! across provinces with Benjamini–Hochberg.
 
+use crate::contract::schema::col;
 use crate::error::{Error, PolarsContext, Result};
 use crate::models::ModelsParams;
 use crate::models::pilot::{self, PilotInference};
@@ -118,31 +119,46 @@ pub fn run(
 
     let mut coefs = TableBuilder::new()
         .str(
-            "model",
+            col::MODEL,
             coef_rows.iter().map(|r| Some(r.0.clone())).collect(),
         )
         .str(
-            "term",
+            col::TERM,
             coef_rows.iter().map(|r| Some(r.1.term.clone())).collect(),
         )
-        .f64_dense("estimate", coef_rows.iter().map(|r| r.1.estimate).collect())
         .f64_dense(
-            "std_error",
+            col::ESTIMATE,
+            coef_rows.iter().map(|r| r.1.estimate).collect(),
+        )
+        .f64_dense(
+            col::STD_ERROR,
             coef_rows.iter().map(|r| r.1.std_error).collect(),
         )
         .f64_dense(
-            "statistic",
+            col::STATISTIC,
             coef_rows.iter().map(|r| r.1.statistic).collect(),
         )
-        .f64_dense("p_value", coef_rows.iter().map(|r| r.1.p_value).collect())
-        .f64_dense("conf_low", coef_rows.iter().map(|r| r.1.conf_low).collect())
         .f64_dense(
-            "conf_high",
+            col::P_VALUE,
+            coef_rows.iter().map(|r| r.1.p_value).collect(),
+        )
+        .f64_dense(
+            col::CONF_LOW,
+            coef_rows.iter().map(|r| r.1.conf_low).collect(),
+        )
+        .f64_dense(
+            col::CONF_HIGH,
             coef_rows.iter().map(|r| r.1.conf_high).collect(),
         )
-        .f64("p_value_wild", coef_rows.iter().map(|r| r.2.0).collect())
-        .f64("conf_low_wild", coef_rows.iter().map(|r| r.2.1).collect())
-        .f64("conf_high_wild", coef_rows.iter().map(|r| r.2.2).collect())
+        .f64(col::P_VALUE_WILD, coef_rows.iter().map(|r| r.2.0).collect())
+        .f64(
+            col::CONF_LOW_WILD,
+            coef_rows.iter().map(|r| r.2.1).collect(),
+        )
+        .f64(
+            col::CONF_HIGH_WILD,
+            coef_rows.iter().map(|r| r.2.2).collect(),
+        )
         .build()?;
     let p = dir.join("coefficients.parquet");
     crate::io::write_parquet(&mut coefs, &p)?;
@@ -181,10 +197,10 @@ pub fn event_study(
     pilot: &PilotParams,
     params: &ModelsParams,
 ) -> Result<(ModelResult, DataFrame, PilotInference)> {
-    let sectors = table::strs(panel, "sector_code")?;
-    let is_pilot = table::bools(panel, "pilot")?;
-    let years = table::i32s(panel, "year")?;
-    let rel_years = table::i32s(panel, "rel_year")?;
+    let sectors = table::strs(panel, col::SECTOR_CODE)?;
+    let is_pilot = table::bools(panel, col::PILOT)?;
+    let years = table::i32s(panel, col::YEAR)?;
+    let rel_years = table::i32s(panel, col::REL_YEAR)?;
     let [lo, hi] = params.event_window;
     let keep: Vec<bool> = (0..panel.height())
         .map(|i| {
@@ -310,25 +326,28 @@ fn staggered(
 
 fn event_table(rows: &[EventRow]) -> Result<DataFrame> {
     TableBuilder::new()
-        .i32("rel_year", rows.iter().map(|r| Some(r.rel_year)).collect())
-        .f64("estimate", rows.iter().map(|r| r.estimate).collect())
-        .f64("std_error", rows.iter().map(|r| r.std_error).collect())
-        .f64("conf_low", rows.iter().map(|r| r.conf_low).collect())
-        .f64("conf_high", rows.iter().map(|r| r.conf_high).collect())
+        .i32(
+            col::REL_YEAR,
+            rows.iter().map(|r| Some(r.rel_year)).collect(),
+        )
+        .f64(col::ESTIMATE, rows.iter().map(|r| r.estimate).collect())
+        .f64(col::STD_ERROR, rows.iter().map(|r| r.std_error).collect())
+        .f64(col::CONF_LOW, rows.iter().map(|r| r.conf_low).collect())
+        .f64(col::CONF_HIGH, rows.iter().map(|r| r.conf_high).collect())
         .f64(
-            "conf_low_wild",
+            col::CONF_LOW_WILD,
             rows.iter().map(|r| r.conf_low_wild).collect(),
         )
         .f64(
-            "conf_high_wild",
+            col::CONF_HIGH_WILD,
             rows.iter().map(|r| r.conf_high_wild).collect(),
         )
         .f64(
-            "p_value_wild",
+            col::P_VALUE_WILD,
             rows.iter().map(|r| r.p_value_wild).collect(),
         )
         .bool(
-            "reference",
+            col::REFERENCE,
             rows.iter().map(|r| Some(r.reference)).collect(),
         )
         .build()

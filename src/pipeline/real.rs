@@ -3,6 +3,7 @@
 //! writes the real-data report. The stage graph, freshness and manifest stay in `mod.rs`.
 
 use super::{Runner, StageOutput};
+use crate::contract::schema::col;
 use crate::error::{Error, Result};
 use crate::io;
 use crate::reference::Boundary;
@@ -13,7 +14,7 @@ impl Runner<'_> {
     fn real_boundary(&self, output: &polars::prelude::DataFrame) -> Result<Boundary> {
         match self.pipeline.file.boundary {
             Some(b) => Ok(b),
-            None => Ok(crate::table::i32s(output, "year")?
+            None => Ok(crate::table::i32s(output, col::YEAR)?
                 .into_iter()
                 .flatten()
                 .max()
@@ -25,7 +26,7 @@ impl Runner<'_> {
     pub(super) fn real_indicators(&mut self) -> Result<StageOutput> {
         let mut output = io::read_parquet(&self.path("clean/output.parquet"))?;
         if let Some([a, b]) = self.pipeline.file.years {
-            let years = crate::table::i32s(&output, "year")?;
+            let years = crate::table::i32s(&output, col::YEAR)?;
             let keep: polars::prelude::BooleanChunked = years
                 .iter()
                 .map(|y| Some(y.is_some_and(|y| y >= a && y <= b)))

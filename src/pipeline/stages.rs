@@ -9,6 +9,7 @@ use super::{PROGRAM_VERSION, Runner, StageOutput, remove_unlisted};
 use crate::contract::manifest::{
     CheckRecord, Details, FlagsRecord, IngestRecord, PanelRecord, ValidateRecord,
 };
+use crate::contract::schema::col;
 use crate::contract::vocab::Stage;
 use crate::error::{Error, Result};
 use crate::ingest::Kind;
@@ -318,7 +319,7 @@ impl Runner<'_> {
             f.years,
             f.pilot.as_ref(),
         )?;
-        let missing = table::bools(&panel, "missing_output")?
+        let missing = table::bools(&panel, col::MISSING_OUTPUT)?
             .into_iter()
             .filter(|m| *m == Some(true))
             .count();
@@ -407,7 +408,7 @@ impl Runner<'_> {
             &self.pipeline.file.flags,
             self.target_boundary(),
         )?;
-        let flagged = table::bools(&df, "flagged")?
+        let flagged = table::bools(&df, col::FLAGGED)?
             .into_iter()
             .filter(|f| *f == Some(true))
             .count();

@@ -2,6 +2,7 @@
 //! the programme's budget figures, targets and results, the province spending facts and the
 //! rejected rows of the programme files, each from its `indicators/*.parquet`.
 
+use crate::contract::schema::col;
 use crate::error::Result;
 use crate::realdata::indices::{IndexMeasure, IndexValue};
 use crate::reference::Boundary;
@@ -81,11 +82,11 @@ pub(super) fn load(out: &Path) -> Result<Data> {
     let read = |n: &str| crate::io::read_parquet(&out.join(format!("indicators/{n}.parquet")));
     let ix = read("province_index")?;
     let (m, y, c, b, v) = (
-        strs(&ix, "measure")?,
-        table::i32s(&ix, "year")?,
-        strs(&ix, "province_code")?,
-        strs(&ix, "boundary")?,
-        table::f64s(&ix, "value")?,
+        strs(&ix, col::MEASURE)?,
+        table::i32s(&ix, col::YEAR)?,
+        strs(&ix, col::PROVINCE_CODE)?,
+        strs(&ix, col::BOUNDARY)?,
+        table::f64s(&ix, col::VALUE)?,
     );
     let index = (0..ix.height())
         .filter_map(|i| {
@@ -100,22 +101,22 @@ pub(super) fn load(out: &Path) -> Result<Data> {
         .collect();
     let bd = read("programme_budget")?;
     let (ps, pe, amt, der) = (
-        table::i32s(&bd, "period_start")?,
-        table::i32s(&bd, "period_end")?,
-        table::f64s(&bd, "amount_mvnd")?,
-        table::bools(&bd, "derived")?,
+        table::i32s(&bd, col::PERIOD_START)?,
+        table::i32s(&bd, col::PERIOD_END)?,
+        table::f64s(&bd, col::AMOUNT_MVND)?,
+        table::bools(&bd, col::DERIVED)?,
     );
     let cols: Vec<Vec<String>> = [
-        "record_id",
-        "scope",
-        "geo_name",
-        "period",
-        "fund",
-        "measure",
-        "value_as_published",
-        "unit",
-        "confidence",
-        "source_url",
+        col::RECORD_ID,
+        col::SCOPE,
+        col::GEO_NAME,
+        col::PERIOD,
+        col::FUND,
+        col::MEASURE,
+        col::VALUE_AS_PUBLISHED,
+        col::UNIT,
+        col::CONFIDENCE,
+        col::SOURCE_URL,
     ]
     .iter()
     .map(|c| strs(&bd, c))
@@ -139,17 +140,17 @@ pub(super) fn load(out: &Path) -> Result<Data> {
         })
         .collect();
     let td = read("programme_targets")?;
-    let tv = table::f64s(&td, "value")?;
+    let tv = table::f64s(&td, col::VALUE)?;
     let cols: Vec<Vec<String>> = [
-        "record_id",
-        "programme",
-        "period",
-        "item",
-        "kind",
-        "theme",
-        "value_as_published",
-        "unit",
-        "confidence",
+        col::RECORD_ID,
+        col::PROGRAMME,
+        col::PERIOD,
+        col::ITEM,
+        col::KIND,
+        col::THEME,
+        col::VALUE_AS_PUBLISHED,
+        col::UNIT,
+        col::CONFIDENCE,
     ]
     .iter()
     .map(|c| strs(&td, c))
@@ -170,20 +171,20 @@ pub(super) fn load(out: &Path) -> Result<Data> {
         .collect();
     let fd = read("spending_facts")?;
     let (ps, pe, amt) = (
-        table::i32s(&fd, "period_start")?,
-        table::i32s(&fd, "period_end")?,
-        table::f64s(&fd, "amount_mvnd")?,
+        table::i32s(&fd, col::PERIOD_START)?,
+        table::i32s(&fd, col::PERIOD_END)?,
+        table::f64s(&fd, col::AMOUNT_MVND)?,
     );
     let cols: Vec<Vec<String>> = [
-        "record_id",
-        "province_code",
-        "province_name",
-        "period",
-        "fund_source",
-        "measure",
-        "qualifier",
-        "confidence",
-        "source_url",
+        col::RECORD_ID,
+        col::PROVINCE_CODE,
+        col::PROVINCE_NAME,
+        col::PERIOD,
+        col::FUND_SOURCE,
+        col::MEASURE,
+        col::QUALIFIER,
+        col::CONFIDENCE,
+        col::SOURCE_URL,
     ]
     .iter()
     .map(|c| strs(&fd, c))
@@ -206,30 +207,30 @@ pub(super) fn load(out: &Path) -> Result<Data> {
         .collect();
     let ad = read("activity_facts")?;
     let cols: Vec<Vec<String>> = [
-        "record_id",
-        "area",
-        "period",
-        "fund_source",
-        "group_as_published",
-        "group_en",
-        "n_projects",
-        "qualifier",
-        "confidence",
-        "source_url",
+        col::RECORD_ID,
+        col::AREA,
+        col::PERIOD,
+        col::FUND_SOURCE,
+        col::GROUP_AS_PUBLISHED,
+        col::GROUP_EN,
+        col::N_PROJECTS,
+        col::QUALIFIER,
+        col::CONFIDENCE,
+        col::SOURCE_URL,
     ]
     .iter()
     .map(|c| strs(&ad, c))
     .collect::<Result<_>>()?;
-    let amt = table::f64s(&ad, "amount_mvnd")?;
+    let amt = table::f64s(&ad, col::AMOUNT_MVND)?;
     let activity = (0..ad.height())
         .map(|i| (std::array::from_fn(|k| cols[k][i].clone()), amt[i]))
         .collect();
     let rj = read("programme_rejected")?;
-    let line = table::i64s(&rj, "line")?;
+    let line = table::i64s(&rj, col::LINE)?;
     let (f, r, why) = (
-        strs(&rj, "file")?,
-        strs(&rj, "record_id")?,
-        strs(&rj, "reason")?,
+        strs(&rj, col::FILE)?,
+        strs(&rj, col::RECORD_ID)?,
+        strs(&rj, col::REASON)?,
     );
     let rejected = (0..rj.height())
         .map(|i| {
