@@ -54,7 +54,7 @@ impl Default for IndicatorParams {
 /// An evaluation window.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Window {
-    pub kind: &'static str,
+    pub kind: WindowKind,
     pub start: i32,
     pub end: i32,
 }
@@ -64,20 +64,20 @@ pub struct Window {
 pub fn windows(first: i32, last: i32, params: &IndicatorParams) -> Vec<Window> {
     let mut w: Vec<Window> = (first..=last)
         .map(|y| Window {
-            kind: WindowKind::Year.as_str(),
+            kind: WindowKind::Year,
             start: y,
             end: y,
         })
         .collect();
     let r = params.rolling_years.max(1);
     w.extend((first + r - 1..=last).map(|y| Window {
-        kind: WindowKind::Rolling3.as_str(),
+        kind: WindowKind::Rolling3,
         start: y - r + 1,
         end: y,
     }));
     w.extend(phase_windows(first, last, params));
     w.push(Window {
-        kind: WindowKind::All.as_str(),
+        kind: WindowKind::All,
         start: first,
         end: last,
     });
@@ -92,7 +92,7 @@ pub fn phase_windows(first: i32, last: i32, params: &IndicatorParams) -> Vec<Win
         .map(|[a, b]| ((*a).max(first), (*b).min(last)))
         .filter(|(a, b)| b - a >= 2)
         .map(|(a, b)| Window {
-            kind: WindowKind::Phase.as_str(),
+            kind: WindowKind::Phase,
             start: a,
             end: b,
         })
@@ -541,7 +541,9 @@ pub fn compute(
         )
         .str(
             col::WINDOW,
-            rows.iter().map(|r| Some(r.1.kind.to_string())).collect(),
+            rows.iter()
+                .map(|r| Some(r.1.kind.as_str().to_string()))
+                .collect(),
         )
         .i32(
             col::PERIOD_START,
@@ -747,16 +749,19 @@ mod tests {
         let w = windows(2012, 2024, &p);
         let phases: Vec<(i32, i32)> = w
             .iter()
-            .filter(|w| w.kind == "phase")
+            .filter(|w| w.kind == WindowKind::Phase)
             .map(|w| (w.start, w.end))
             .collect();
         assert_eq!(phases, vec![(2016, 2020), (2021, 2024)]);
-        assert_eq!(w.iter().filter(|w| w.kind == "year").count(), 13);
-        assert_eq!(w.iter().filter(|w| w.kind == "rolling3").count(), 11);
-        assert_eq!(w.last().unwrap().kind, "all");
+        assert_eq!(w.iter().filter(|w| w.kind == WindowKind::Year).count(), 13);
+        assert_eq!(
+            w.iter().filter(|w| w.kind == WindowKind::Rolling3).count(),
+            11
+        );
+        assert_eq!(w.last().unwrap().kind.as_str(), "all");
         // A span that covers only two years of the second phase drops it.
         let w = windows(2012, 2022, &p);
-        assert_eq!(w.iter().filter(|w| w.kind == "phase").count(), 1);
+        assert_eq!(w.iter().filter(|w| w.kind == WindowKind::Phase).count(), 1);
     }
 
     #[test]

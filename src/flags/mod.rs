@@ -447,7 +447,7 @@ pub fn evaluation_windows(
     };
     let mut out: Vec<(i32, i32)> = crate::indicators::windows(first, last, indicators)
         .into_iter()
-        .filter(|w| params.windows.iter().any(|k| k.as_str() == w.kind))
+        .filter(|w| params.windows.contains(&w.kind))
         .map(|w| (w.start, w.end))
         .collect();
     out.sort_unstable();
