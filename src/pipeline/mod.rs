@@ -341,128 +341,174 @@ fn run_locked(
     out: &Path,
     log: &mut Vec<runs::StageRecord>,
 ) -> Result<RunSummary> {
-    let out = out.to_path_buf();
-    remove_leftover_temp_files(&out);
     let manifest_path = out.join("manifest.json");
-    let mut manifest = Manifest::load(&manifest_path)?.unwrap_or_default();
+    let mut runner = open_runner(opts, pipeline, out, &manifest_path)?;
+    let mut stages = Vec::new();
+    for &stage in Stage::ALL {
+        let outcome = run_or_skip(&mut runner, stage, opts, &manifest_path, log)?;
+        stages.push((stage, outcome));
+    }
+    runner.manifest.save(&manifest_path)?;
+    Ok(RunSummary {
+        out_dir: out.to_path_buf(),
+        stages,
+    })
+}
+
+/// The runner of one run: temporary files a killed run left are removed, and the manifest (the
+/// previous run's, or a new one) is stamped with this program and pipeline.
+fn open_runner<'a>(
+    opts: &RunOptions,
+    pipeline: &'a Pipeline,
+    out: &Path,
+    manifest_path: &Path,
+) -> Result<Runner<'a>> {
+    remove_leftover_temp_files(out);
+    let mut manifest = Manifest::load(manifest_path)?.unwrap_or_default();
     manifest.program = "khuyencong".into();
     manifest.program_version = PROGRAM_VERSION.into();
     manifest.pipeline = pipeline.file.name.clone();
     manifest.synthetic = pipeline.file.synthetic;
     let lang = opts.lang.or(pipeline.file.lang).unwrap_or(Lang::Vi);
-    let mut runner = Runner {
+    Ok(Runner {
         pipeline,
-        out: out.clone(),
+        out: out.to_path_buf(),
         force: opts.force,
         lang,
         manifest,
+    })
+}
+
+/// One stage of a run: skipped when its inputs, parameters and program version are unchanged
+/// (unless forced), else run; either way recorded in the run's log, and a run in the manifest.
+fn run_or_skip(
+    runner: &mut Runner<'_>,
+    stage: Stage,
+    opts: &RunOptions,
+    manifest_path: &Path,
+    log: &mut Vec<runs::StageRecord>,
+) -> Result<Outcome> {
+    let params = runner.params(stage);
+    let input_paths = runner.inputs(stage);
+    let inputs = runner.hashes(&input_paths)?;
+    let fingerprint = runner.fingerprint(stage, &params, &inputs);
+    if !opts.force && runner.is_fresh(stage, &fingerprint) {
+        tracing::info!(%stage, "skipped: inputs and parameters unchanged");
+        log.push(skipped_record(stage, runner.manifest.stage(stage)));
+        return Ok(Outcome::Skipped);
+    }
+    let spinner = opts.progress.then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(format!("{stage} …"));
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    });
+    let started = Instant::now();
+    let result = runner.run_stage(stage);
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    let entry = StageEntry {
+        fingerprint,
+        inputs,
+        parameters: params,
+        seconds: started.elapsed().as_secs_f64(),
+        finished_at: now_secs(),
+        ..StageEntry::new(stage)
     };
-    let mut stages = Vec::new();
-    for &stage in Stage::ALL {
-        let params = runner.params(stage);
-        let input_paths = runner.inputs(stage);
-        let inputs = runner.hashes(&input_paths)?;
-        let fingerprint = runner.fingerprint(stage, &params, &inputs);
-        if !opts.force && runner.is_fresh(stage, &fingerprint) {
-            tracing::info!(%stage, "skipped: inputs and parameters unchanged");
-            stages.push((stage, Outcome::Skipped));
-            let e = runner.manifest.stage(stage);
-            log.push(runs::StageRecord {
-                stage,
-                status: runs::StageRun::Skipped,
-                seconds: 0.0,
-                rows_in: e.map_or(0, |e| e.rows_in),
-                rows_out: e.map_or(0, |e| e.rows_out),
-                rejected: e.map_or(0, |e| e.rejected),
-                warnings: 0,
-                error: None,
-            });
-            continue;
-        }
-        let spinner = opts.progress.then(|| {
-            let pb = indicatif::ProgressBar::new_spinner();
-            pb.set_message(format!("{stage} …"));
-            pb.enable_steady_tick(std::time::Duration::from_millis(120));
-            pb
-        });
-        let started = Instant::now();
-        let result = runner.run_stage(stage);
-        if let Some(pb) = spinner {
-            pb.finish_and_clear();
-        }
-        let seconds = started.elapsed().as_secs_f64();
-        let mut entry = StageEntry {
-            fingerprint,
-            inputs,
-            parameters: params,
-            seconds,
-            finished_at: now_secs(),
-            ..StageEntry::new(stage)
-        };
-        match result {
-            Ok(done) => {
-                let not_applicable = done.details.is_not_applicable();
-                log.push(runs::StageRecord {
-                    stage,
-                    status: if not_applicable {
-                        runs::StageRun::NotApplicable
-                    } else {
-                        runs::StageRun::Ran
-                    },
-                    seconds,
-                    rows_in: done.rows_in,
-                    rows_out: done.rows_out,
-                    rejected: done.rejected,
-                    warnings: done.details.warnings(),
-                    error: None,
-                });
-                entry.status = StageStatus::Ok;
-                entry.outputs = runner.hashes(&done.outputs)?;
-                entry.rows_in = done.rows_in;
-                entry.rows_out = done.rows_out;
-                entry.rejected = done.rejected;
-                entry.details = done.details;
-                stages.push((
-                    stage,
-                    if not_applicable {
-                        Outcome::NotApplicable {
-                            reason: crate::realdata::NO_SPENDING_REASON.into(),
-                        }
-                    } else {
-                        Outcome::Ran {
-                            seconds,
-                            rows_out: done.rows_out,
-                            rejected: done.rejected,
-                        }
-                    },
-                ));
-                runner.manifest.put(entry);
-                runner.manifest.save(&manifest_path)?;
-            }
-            Err(e) => {
-                log.push(runs::StageRecord {
-                    stage,
-                    status: runs::StageRun::Failed,
-                    seconds,
-                    rows_in: 0,
-                    rows_out: 0,
-                    rejected: 0,
-                    warnings: 0,
-                    error: Some(e.to_string()),
-                });
-                entry.status = StageStatus::Failed;
-                entry.error = Some(e.to_string());
-                runner.manifest.put(entry);
-                runner.manifest.save(&manifest_path)?;
-                return Err(e);
-            }
+    match result {
+        Ok(done) => record_done(runner, entry, done, manifest_path, log),
+        Err(e) => {
+            record_failure(runner, entry, &e, manifest_path, log)?;
+            Err(e)
         }
     }
-    runner.manifest.save(&manifest_path)?;
-    Ok(RunSummary {
-        out_dir: out,
-        stages,
-    })
+}
+
+/// The run's log line of a skipped stage, with the counts of its last run.
+fn skipped_record(stage: Stage, last: Option<&StageEntry>) -> runs::StageRecord {
+    runs::StageRecord {
+        stage,
+        status: runs::StageRun::Skipped,
+        seconds: 0.0,
+        rows_in: last.map_or(0, |e| e.rows_in),
+        rows_out: last.map_or(0, |e| e.rows_out),
+        rejected: last.map_or(0, |e| e.rejected),
+        warnings: 0,
+        error: None,
+    }
+}
+
+/// Records a stage that finished (ran, or found it does not apply) in the run's log and the
+/// manifest, and saves the manifest.
+fn record_done(
+    runner: &mut Runner<'_>,
+    mut entry: StageEntry,
+    done: StageOutput,
+    manifest_path: &Path,
+    log: &mut Vec<runs::StageRecord>,
+) -> Result<Outcome> {
+    let (stage, seconds) = (entry.name, entry.seconds);
+    let not_applicable = done.details.is_not_applicable();
+    log.push(runs::StageRecord {
+        stage,
+        status: if not_applicable {
+            runs::StageRun::NotApplicable
+        } else {
+            runs::StageRun::Ran
+        },
+        seconds,
+        rows_in: done.rows_in,
+        rows_out: done.rows_out,
+        rejected: done.rejected,
+        warnings: done.details.warnings(),
+        error: None,
+    });
+    entry.status = StageStatus::Ok;
+    entry.outputs = runner.hashes(&done.outputs)?;
+    entry.rows_in = done.rows_in;
+    entry.rows_out = done.rows_out;
+    entry.rejected = done.rejected;
+    entry.details = done.details;
+    let outcome = if not_applicable {
+        Outcome::NotApplicable {
+            reason: crate::realdata::NO_SPENDING_REASON.into(),
+        }
+    } else {
+        Outcome::Ran {
+            seconds,
+            rows_out: done.rows_out,
+            rejected: done.rejected,
+        }
+    };
+    runner.manifest.put(entry);
+    runner.manifest.save(manifest_path)?;
+    Ok(outcome)
+}
+
+/// Records a stage that failed, with its error, in the run's log and the manifest, and saves
+/// the manifest.
+fn record_failure(
+    runner: &mut Runner<'_>,
+    mut entry: StageEntry,
+    error: &Error,
+    manifest_path: &Path,
+    log: &mut Vec<runs::StageRecord>,
+) -> Result<()> {
+    log.push(runs::StageRecord {
+        stage: entry.name,
+        status: runs::StageRun::Failed,
+        seconds: entry.seconds,
+        rows_in: 0,
+        rows_out: 0,
+        rejected: 0,
+        warnings: 0,
+        error: Some(error.to_string()),
+    });
+    entry.status = StageStatus::Failed;
+    entry.error = Some(error.to_string());
+    runner.manifest.put(entry);
+    runner.manifest.save(manifest_path)
 }
 
 /// State of one stage as `status` shows it.
