@@ -102,3 +102,47 @@ fn the_architecture_page_places_every_module() {
         "docs/ARCHITECTURE.md does not say where these modules sit: {unplaced:?}"
     );
 }
+
+#[test]
+fn no_stage_or_lower_layer_imports_the_runner_or_the_command_line() {
+    // Data flows one way: commands → pipeline → stages → contract and foundations.
+    let root = root();
+    let lower = [
+        "ingest",
+        "validate.rs",
+        "panel.rs",
+        "indicators.rs",
+        "models",
+        "flags",
+        "report",
+        "realdata",
+        "contract",
+        "reference.rs",
+        "stats",
+        "table.rs",
+        "io.rs",
+        "text.rs",
+    ];
+    let mut offenders = Vec::new();
+    for m in lower {
+        let p = root.join("src").join(m);
+        let mut rs = Vec::new();
+        if p.is_dir() {
+            files(&p, &[".rs"], &mut rs);
+        } else {
+            rs.push(p);
+        }
+        for f in rs {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for upper in ["crate::pipeline", "crate::commands"] {
+                if text.contains(upper) {
+                    offenders.push(format!(
+                        "{}: {upper}",
+                        f.strip_prefix(&root).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "layering broken: {offenders:#?}");
+}
